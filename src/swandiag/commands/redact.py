@@ -1,0 +1,14 @@
+"""`swandiag redact` (placeholder until its stage lands; the owner replaces this file)."""
+from __future__ import annotations
+
+from ..errors import SwandiagError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("redact", help="(not built yet)")
+    p.add_argument("rest", nargs="*")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    raise SwandiagError("'redact' is not built yet")

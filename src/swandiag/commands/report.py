@@ -1,0 +1,14 @@
+"""`swandiag report` (placeholder until its stage lands; the owner replaces this file)."""
+from __future__ import annotations
+
+from ..errors import SwandiagError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="(not built yet)")
+    p.add_argument("rest", nargs="*")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    raise SwandiagError("'report' is not built yet")
