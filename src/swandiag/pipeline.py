@@ -14,6 +14,7 @@ class Options:
     pattern_dirs: list[str] = field(default_factory=list)  # extra --patterns DIRs
     year: int | None = None  # year for year-less timestamps when it cannot be inferred
     progress: object | None = None  # callable(done_bytes, total_bytes) or None
+    on_event: object | None = None  # callable(Event) for every parsed event (the TUI's merged log)
 
 
 def analyze(paths: list[str], options: Options | None = None) -> Analysis:
@@ -22,17 +23,32 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
     from .negotiation.builder import build
     from .parse.stream import parse_input
     from .rules.engine import evaluate
+    from .rules.lint_source import fold, lint_for, split_paths
     from .rules.loader import load_signatures
 
     options = options or Options()
     analysis = Analysis()
-    specs, problems = resolve(paths)
+    paths, lint_paths = split_paths(paths)  # configs/certs/profiles go to lint, folders to both
+    specs, problems = resolve(paths) if paths else ([], [])
     analysis.problems.extend(p.message if p.input in p.message else f"{p.input}: {p.message}" for p in problems)
     for spec in specs:
         parsed = parse_input(spec, options)
         analysis.inputs.append(parsed.summary)
-        analysis.negotiations.extend(build(parsed.events(), parsed.summary))
+        events = parsed.events()
+        if options.on_event is not None:
+            events = _tap(events, options.on_event)
+        analysis.negotiations.extend(build(events, parsed.summary))
         analysis.problems.extend(parsed.problems())
     analysis.correlation = correlate(analysis.negotiations, analysis.inputs, options.offsets)
-    analysis.findings = evaluate(analysis, load_signatures(options.pattern_dirs))
+    analysis.lint = lint_for(lint_paths, analysis)
+    if analysis.lint is not None:
+        analysis.problems.extend(str(p) for p in analysis.lint.problems)
+    signatures = load_signatures(options.pattern_dirs)
+    analysis.findings = fold(evaluate(analysis, signatures), signatures)
     return analysis
+
+
+def _tap(events, callback):
+    for ev in events:
+        callback(ev)
+        yield ev

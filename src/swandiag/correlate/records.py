@@ -14,6 +14,7 @@ class PairingEvidence(Enum):
     IDENTITY = "identity"
     VIRTUAL_IP = "virtual-ip"
     TIME = "time"  # overlapping time window after offset correction
+    REKEY_CHAIN = "rekey-chain"  # successor / predecessor of an already paired negotiation
 
 
 @dataclass(slots=True, frozen=True)
@@ -34,6 +35,7 @@ class ClockOffset:
     uncertainty_s: float
     method: str  # 'matched-packets' | 'override' | 'none' (no evidence: 0 assumed)
     samples: int = 0
+    note: str | None = None  # e.g. 'whole hours: a time-zone difference?', 'via gateway.log'
 
 
 @dataclass(slots=True)
@@ -55,3 +57,4 @@ class Correlation:
     # offset to subtract from each input's raw timestamps to get the reference clock
     input_shift: dict[int, float] = field(default_factory=dict)
     unpaired_reason: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # one line each for the user (e.g. unknown --offset key)

@@ -1,0 +1,184 @@
+"""Clock offsets between inputs, from packets one side sent and the other received.
+
+Each matched packet gives t_second − t_first: offset + δ when the first input's host sent it,
+offset − δ when the second's did (δ = transit time). The mean of the two directions' medians
+cancels δ. Whole-second timestamps are truncated, so they are moved to the middle of their
+second before subtracting.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from statistics import median
+
+from ..analysis import InputSummary
+from .align import PacketMatch
+
+MIN_UNCERTAINTY_S = 0.001
+
+
+@dataclass(slots=True, frozen=True)
+class Sample:
+    """t_second − t_first for one packet, both raw and centred; forward = sent by the first input."""
+
+    delta: float
+    forward: bool
+
+
+@dataclass(slots=True, frozen=True)
+class Estimate:
+    offset_s: float  # clock of the second input minus clock of the first
+    uncertainty_s: float
+    samples: int
+    method: str = "matched-packets"
+
+
+def resolution(times: Iterable[float | None]) -> float:
+    """1.0 when every timestamp is a whole second (the format has no fraction), else 1 ms."""
+    seen = False
+    for t in times:
+        if t is None:
+            continue
+        seen = True
+        if t != math.floor(t):
+            return 0.001
+    return 1.0 if seen else 0.001
+
+
+def samples_from(matches: Iterable[PacketMatch], first_is_a: bool, res_a: float, res_b: float) -> list[Sample]:
+    """Time samples (second input minus first) from matched packets of negotiations a and b;
+    retransmitted requests are left out (which copy arrived is unknown)."""
+    out: list[Sample] = []
+    for m in matches:
+        if m.sent.ts is None or m.received.ts is None or m.sent.retransmitted:
+            continue
+        a_msg, b_msg = (m.sent, m.received) if m.a_to_b else (m.received, m.sent)
+        delta = (b_msg.ts + res_b / 2) - (a_msg.ts + res_a / 2)
+        forward = m.a_to_b if first_is_a else not m.a_to_b
+        out.append(Sample(delta if first_is_a else -delta, forward))
+    return out
+
+
+def _mad(values: list[float], centre: float) -> float:
+    return median(abs(v - centre) for v in values) if values else 0.0
+
+
+def estimate(samples: list[Sample], res_first: float, res_second: float) -> Estimate | None:
+    if not samples:
+        return None
+    fwd = [s.delta for s in samples if s.forward]
+    back = [s.delta for s in samples if not s.forward]
+    if fwd and back:
+        offset = (median(fwd) + median(back)) / 2
+        # half the gap between the directions is the transit time; the spread within each
+        # direction is what the clocks' jitter and the time format's resolution leave
+        spread = max(_mad(fwd, median(fwd)), _mad(back, median(back))) * 1.4826
+    else:
+        values = fwd or back
+        offset = median(values)
+        spread = _mad(values, offset) * 1.4826
+    floor = max(res_first, res_second) / 2
+    uncertainty = max(spread, floor, MIN_UNCERTAINTY_S)
+    return Estimate(round(offset, 3), round(uncertainty, 3), len(samples))
+
+
+def coarse_offset(votes: Iterable[Iterable[tuple[float, bool]]], width: float) -> tuple[float, float, int] | None:
+    """Most supported offset from per-negotiation candidate deltas (one group per negotiation of
+    one input: (delta, sent by the voter) to every structurally matching packet of the other
+    input).
+
+    The true offset is where the most negotiations have a delta within `width` (transit plus the
+    time formats' resolution) of each other; a wrong one pairs each negotiation with a neighbour
+    whose start differs by a different amount, so its deltas smear out. Each negotiation counts
+    once per window, so one long negotiation cannot outvote many short ones.
+    Returns (offset, uncertainty, supporting negotiations)."""
+    points: list[tuple[float, int, bool]] = []
+    for voter, group in enumerate(votes):
+        points.extend((d, voter, forward) for d, forward in group)
+    if not points:
+        return None
+    points.sort()
+    count: dict[int, int] = defaultdict(int)
+    best: tuple[int, int, float] | None = None  # (support, samples, -|centre|)
+    best_span = (0, 0)
+    lo = 0
+    for hi, (d, voter, _) in enumerate(points):
+        count[voter] += 1
+        while points[lo][0] < d - width:
+            left = points[lo][1]
+            count[left] -= 1
+            if not count[left]:
+                del count[left]
+            lo += 1
+        rank = (len(count), hi - lo + 1, -abs((points[lo][0] + d) / 2))
+        if best is None or rank > best:
+            best, best_span = rank, (lo, hi)
+    inside = points[best_span[0]:best_span[1] + 1]
+    found = estimate([Sample(d, forward) for d, _, forward in inside], 0.0, 0.0)
+    return found.offset_s, round(max(found.uncertainty_s, width / 2), 3), best[0]
+
+
+def override_index(key: str, inputs: list[InputSummary]) -> int | None:
+    """Which input an --offset key names: its name, a member path, or a unique base name."""
+    for summary in inputs:
+        spec = summary.spec
+        if key == spec.name or any(key == m.path for m in spec.members):
+            return spec.index
+    try:
+        real = os.path.realpath(key)
+    except (OSError, ValueError):
+        real = key
+    for summary in inputs:
+        if any(real == os.path.realpath(m.path) for m in summary.spec.members):
+            return summary.spec.index
+    base = [s.spec.index for s in inputs if os.path.basename(s.spec.name) == os.path.basename(key)]
+    return base[0] if len(base) == 1 else None
+
+
+@dataclass(slots=True, frozen=True)
+class Shift:
+    """How an input's clock relates to the reference: subtract `shift` from its raw times."""
+
+    shift: float
+    uncertainty_s: float
+    method: str  # 'reference' | 'override' | 'matched-packets' | 'none'
+    root: int  # inputs with the same root have offsets measured against each other
+    via: int | None = None  # the input it was derived from
+    samples: int = 0
+
+
+def resolve_shifts(indices: list[int], reference: int, edges: dict[tuple[int, int], Estimate],
+                   fixed: dict[int, float]) -> dict[int, Shift]:
+    """Spread offsets from the reference (and overridden inputs) along the best-measured edges
+    (least accumulated uncertainty first). An input not reached that way gets 0 (method 'none')
+    and becomes the root of its own group, so inputs measured only against each other (two
+    clients of an unrelated gateway) still line up among themselves."""
+    adjacency: dict[int, list[tuple[int, float, float, int]]] = defaultdict(list)
+    for (i, j), est in edges.items():
+        adjacency[i].append((j, est.offset_s, est.uncertainty_s, est.samples))
+        adjacency[j].append((i, -est.offset_s, est.uncertainty_s, est.samples))
+    shifts: dict[int, Shift] = {}
+    root = reference
+    heap: list[tuple[float, int, int, float, str, int | None, int]] = []
+    for index, value in fixed.items():
+        heapq.heappush(heap, (0.0, 0, index, value, "override", None, 0))
+    heapq.heappush(heap, (0.0, 1, reference, 0.0, "reference", None, 0))
+    pending = [i for i in sorted(indices) if i != reference]
+    while True:
+        while heap:
+            unc, _, node, value, method, via, samples = heapq.heappop(heap)
+            if node in shifts:
+                continue
+            shifts[node] = Shift(round(value, 3), round(unc, 3), method, root, via, samples)
+            for other, offset, edge_unc, n in adjacency[node]:
+                if other not in shifts:
+                    heapq.heappush(heap, (unc + edge_unc, 2, other, value + offset, "matched-packets", node, n))
+        pending = [i for i in pending if i not in shifts]
+        if not pending:
+            return shifts
+        root = pending[0]
+        heapq.heappush(heap, (0.0, 1, root, 0.0, "none", None, 0))

@@ -1,0 +1,123 @@
+"""The two-sided, offset-corrected timeline: both ends' lines of a negotiation (or of two whole
+inputs) in one sequence, as the rules, reports and TUI show it.
+
+Each side keeps its own line order. Sides are merged by corrected time; on equal times (1-s
+formats) a received packet never comes before the line that sent it. A side without timestamps
+borrows them from its peer's matching packets, so it still interleaves sensibly.
+"""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+from ..negotiation.records import Direction, Negotiation
+from .align import align
+from .features import extract
+from .records import Correlation, TimelineEntry
+
+_Key = tuple[int, int]  # (input, line)
+
+
+def _lines(neg: Negotiation) -> list[tuple[int, float | None, str]]:
+    """(line, raw ts, text) of a negotiation in line order; its events, or its messages when the
+    builder kept no events."""
+    if neg.events:
+        rows = [(ev.line, ev.ts, ev.text) for ev in neg.events]
+    else:
+        rows = [(m.ref.line, m.ts, f"{'sent' if m.direction is Direction.OUT else 'received'} {m.exchange} "
+                 f"{'request' if m.is_request else 'response'} {'' if m.mid is None else m.mid}".rstrip())
+                for m in neg.messages]
+    rows.sort(key=lambda r: r[0])
+    return rows
+
+
+def _refs(neg: Negotiation, index: int) -> list[_Key]:
+    msg = neg.messages[index]
+    return [(r.input, r.line) for r in [msg.ref, *msg.packet_refs]]
+
+
+def _links(a: Negotiation, b: Negotiation, shift: dict[int, float]) -> tuple[dict[_Key, _Key], dict[_Key, float]]:
+    """For a paired a/b: receive line -> last line of its send, and corrected times that the
+    lines of a side without timestamps borrow from the matching packet of the other side."""
+    after: dict[_Key, _Key] = {}
+    borrowed: dict[_Key, float] = {}
+    fa, fb = extract(a, 0), extract(b, 1)
+    for m in align(fa, fb):
+        s_neg, r_neg = (a, b) if m.a_to_b else (b, a)
+        sent, got = _refs(s_neg, m.sent.index), _refs(r_neg, m.received.index)
+        last_send = max(sent)
+        for key in got:
+            after[key] = last_send
+        for refs, msg, other, other_neg in ((sent, m.sent, m.received, r_neg), (got, m.received, m.sent, s_neg)):
+            if msg.ts is None and other.ts is not None:
+                for key in refs:
+                    borrowed[key] = other.ts - shift.get(other_neg.input, 0.0)
+    return after, borrowed
+
+
+def merged(negotiations: Iterable[Negotiation], correlation: Correlation) -> list[TimelineEntry]:
+    """All lines of the given negotiations, merged by corrected time."""
+    negs = list(negotiations)
+    by_id = {n.id: n for n in negs}
+    shift = correlation.input_shift
+    after: dict[_Key, _Key] = {}
+    borrowed: dict[_Key, float] = {}
+    for n in negs:
+        peer = by_id.get(correlation.peer.get(n.id, ""))
+        if peer is not None and n.id < peer.id:
+            links, times = _links(n, peer, shift)
+            after.update(links)
+            borrowed.update(times)
+
+    streams: list[list[TimelineEntry]] = []
+    for n in negs:
+        rows = []
+        for line, ts, text in _lines(n):
+            corrected = ts - shift.get(n.input, 0.0) if ts is not None else borrowed.get((n.input, line))
+            rows.append(TimelineEntry(corrected, n.input, line, n.id, n.side.value, text))
+        streams.append(rows)
+    return _merge(streams, after)
+
+
+def _merge(streams: list[list[TimelineEntry]], after: dict[_Key, _Key]) -> list[TimelineEntry]:
+    # effective sort time: a line without a time sorts with the last timed line before it
+    eff: list[list[float]] = []
+    for rows in streams:
+        last, times = float("-inf"), []
+        for e in rows:
+            last = e.ts if e.ts is not None else last
+            times.append(last)
+        eff.append(times)
+    emitted: set[_Key] = set()
+    pos = [0] * len(streams)
+    out: list[TimelineEntry] = []
+    heap = [(eff[k][0], rows[0].input, k) for k, rows in enumerate(streams) if rows]
+    heapq.heapify(heap)
+    while heap:
+        ts, inp, k = heapq.heappop(heap)
+        entry = streams[k][pos[k]]
+        need = after.get((entry.input, entry.line))
+        if need is not None and need not in emitted and heap and heap[0][0] <= ts:
+            # a receive whose send is still pending on another side at the same time: wait
+            alt = heapq.heappop(heap)
+            heapq.heappush(heap, (ts, inp, k))
+            ts, inp, k = alt
+            entry = streams[k][pos[k]]
+        out.append(entry)
+        emitted.add((entry.input, entry.line))
+        pos[k] += 1
+        if pos[k] < len(streams[k]):
+            heapq.heappush(heap, (eff[k][pos[k]], streams[k][pos[k]].input, k))
+    return out
+
+
+def for_negotiation(neg_id: str, negotiations: Iterable[Negotiation], correlation: Correlation) -> list[TimelineEntry]:
+    """A negotiation and its paired other end (if any), merged."""
+    negs = list(negotiations)
+    wanted = {neg_id, correlation.peer.get(neg_id)}
+    return merged([n for n in negs if n.id in wanted], correlation)
+
+
+def for_inputs(first: int, second: int, negotiations: Iterable[Negotiation], correlation: Correlation) -> list[TimelineEntry]:
+    """Every negotiation of two inputs, merged (the whole two-sided story of a pair of logs)."""
+    return merged([n for n in negotiations if n.input in (first, second)], correlation)

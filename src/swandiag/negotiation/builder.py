@@ -1,0 +1,57 @@
+"""Per-input negotiation builder: dispatches one input's events to its daemon's builder.
+
+charon → negotiation.charon; racoon → negotiation.racoon; Apple IKEv2 → negotiation.apple.
+The client-side builders are imported lazily so a missing one degrades to "no negotiations"
+for that input instead of breaking the run.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from itertools import chain
+
+from ..analysis import InputSummary
+from ..parse.event import Daemon, Event
+from .records import Negotiation
+
+# daemon value -> (module, function) building list[Negotiation] from (events, summary)
+_BUILDERS = {
+    Daemon.CHARON.value: ("swandiag.negotiation.charon", "build_charon"),
+    Daemon.RACOON.value: ("swandiag.negotiation.racoon", "build_racoon"),
+    Daemon.APPLE_IKEV2.value: ("swandiag.negotiation.apple", "build_apple"),
+    Daemon.APPLE_NE.value: ("swandiag.negotiation.apple", "build_apple"),
+    "apple": ("swandiag.negotiation.apple", "build_apple"),  # InputSummary.daemon of a macOS log
+}
+
+
+def _builder_for(daemon: str | None):
+    target = _BUILDERS.get(daemon or "")
+    if target is None:
+        return None
+    try:
+        module = importlib.import_module(target[0])
+    except ImportError:
+        return None  # that builder has not landed yet
+    return getattr(module, target[1], None)
+
+
+def _daemon_of(first: Event | None, summary: InputSummary) -> str | None:
+    if summary.daemon:
+        return summary.daemon
+    return first.daemon.value if first is not None else None
+
+
+def build(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
+    """Rebuild the negotiations of one input. The daemon comes from the summary or, when the
+    parse stage left it open, from the first event."""
+    it: Iterator[Event] = iter(events)
+    first = next(it, None)
+    if first is None:
+        return []
+    stream = chain((first,), it)
+    builder = _builder_for(_daemon_of(first, summary))
+    if builder is None:
+        for _ in stream:  # drain: the summary is complete only once the events are consumed
+            pass
+        return []
+    return builder(stream, summary)

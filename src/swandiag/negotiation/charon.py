@@ -1,0 +1,639 @@
+"""Rebuilds charon negotiations (one per IKE_SA, IKEv1 and IKEv2) from one input's events.
+
+Grouping: the IKE_SA unique id from the `<conn|N>` tag / journal field; otherwise the ids the
+messages print (`IKE_SA name[N]`, `initiating IKE_SA name[N]`, `(unnamed)[N]`), the thread
+that processes a message (`received packet … (N bytes)` starts a job on a thread, the lines
+after it belong to the same SA) and the peer's address/port. Unique ids restart with the
+daemon, so a start banner begins a new id space.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..analysis import InputSummary
+from ..parse.event import Event
+from ..parse.templates import classify, observation_for
+from .charon_state import Draft, finish, side_of
+from .records import (
+    AuthStep, Certificate, ChildSA, Delete, Direction, EventRef, Message, Negotiation,
+    Observation, Role,
+)
+
+# Kinds whose `uid` fact names the IKE_SA the line is about (= the current context).
+_SELF_UID = {
+    "ike.state_change", "ike.established", "ike.deleting", "ike.delete_ike",
+    "ike.reauthenticating", "ike.reauth_not_done", "job.half_open", "ike.responder_start",
+    "mgr.checkin", "ike.reinitiating",
+}
+_START = {"ike.initiating", "ike.initiating_v1"}  # uid = a NEW IKE_SA, maybe from another's context
+_RESPONDER_START = {"ike.responder_start", "ike.responder_start_v1"}
+REAUTH_GAP = 2.0  # seconds between the peer's DELETE and its new IKE_SA for a reauthentication
+_V1_EXCHANGES = {"ID_PROT", "AGGRESSIVE", "QUICK_MODE", "TRANSACTION", "INFORMATIONAL_V1",
+                 "AUTH_ONLY", "NEW_GROUP_MODE"}
+_ERROR_NOTIFIES = {
+    "NO_PROP", "INVAL_KE", "AUTH_FAILED", "TS_UNACCEPT", "INVAL_ID", "INVAL_SYN", "INT_ADDR_FAIL",
+    "FAIL_CP_REQ", "NO_ADD_SAS", "SINGLE_PAIR", "TEMP_FAIL", "NO_CHILD_SA", "INVAL_SPI",
+    "INVAL_MID", "INVAL_HASH", "UNEXPECT_NAT", "INVAL_PAYLOAD", "PLD_MALFORMED",
+}
+
+
+def _ref(ev: Event) -> EventRef:
+    return EventRef(ev.input, ev.line)
+
+
+def _endpoint(value) -> tuple[str | None, int | None]:
+    if isinstance(value, list) and len(value) == 2:
+        return value[0], value[1] if isinstance(value[1], int) else None
+    return None, None
+
+
+def _hex8(value) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    return value.lower().zfill(8) if len(value) <= 8 else value.lower()
+
+
+class CharonBuilder:
+    """Streaming state for one input."""
+
+    def __init__(self, summary: InputSummary) -> None:
+        self.summary = summary
+        self.name = summary.spec.name
+        self.drafts: list[Draft] = []
+        self.by_uid: dict[int, Draft] = {}
+        self.ctx: dict[int | None, Draft] = {}  # thread -> draft it processes (untagged logs)
+        self.pending: dict[int | None, list[Event]] = {}  # thread -> events before the SA is known
+        self.guess: dict[int | None, Draft | None] = {}  # thread -> draft its packet's source had
+        self.by_remote: dict[tuple[str, int | None], Draft] = {}
+        self.by_addr: dict[str, Draft] = {}
+        self.version: str | None = None
+
+    # -- grouping --------------------------------------------------------------------------
+    def new_draft(self, uid: int | None) -> Draft:
+        d = Draft(Negotiation(id=f"{self.name}#{len(self.drafts) + 1}", input=self.summary.spec.index,
+                              host=self.summary.host, daemon="charon", unique_id=uid))
+        d.neg.daemon_version = self.version
+        self.drafts.append(d)
+        if uid is not None:
+            self.by_uid[uid] = d
+        return d
+
+    def for_uid(self, uid: int, ev: Event) -> Draft:
+        d = self.by_uid.get(uid)
+        if d is not None:
+            return d
+        # An anonymous draft (responder before its id was printed) takes the id.
+        anon = self.ctx.get(ev.thread)
+        if anon is None or anon.neg.unique_id is not None:
+            anon = self.resolve_pending_draft(ev.thread)
+        if anon is None or anon.neg.unique_id is not None:
+            # several SAs share the peer's address (reauth): take the newest anonymous one there
+            addr = anon.neg.remote.addr if anon is not None else None
+            anon = next((c for c in reversed(self.drafts) if c.neg.unique_id is None
+                         and (addr is None or c.neg.remote.addr == addr)), None)
+        if anon is not None and anon.neg.unique_id is None:
+            anon.neg.unique_id = uid
+            self.by_uid[uid] = anon
+            return anon
+        return self.new_draft(uid)
+
+    def by_endpoint(self, ep: tuple[str | None, int | None]) -> Draft | None:
+        addr, port = ep
+        if addr is None:
+            return None
+        return self.by_remote.get((addr, port)) or self.by_addr.get(addr)
+
+    def resolve_pending_draft(self, thread) -> Draft | None:
+        """The draft a thread's buffered packet belongs to: the SA its source address had
+        when the packet arrived."""
+        return self.guess.get(thread) if thread in self.pending else None
+
+    def bind(self, thread, d: Draft) -> None:
+        self.ctx[thread] = d
+        self.guess.pop(thread, None)
+        for ev in self.pending.pop(thread, ()):
+            self.apply(d, ev)
+
+    def flush_pending(self, thread) -> None:
+        buffered = self.pending.pop(thread, None)
+        d = self.guess.pop(thread, None)
+        if buffered and d is not None:
+            for ev in buffered:
+                self.apply(d, ev)
+
+    def route(self, ev: Event, kind: str) -> Draft | None:
+        """The draft an event belongs to (None: buffered or not interesting)."""
+        f = ev.facts or {}
+        thread = ev.thread
+        if kind == "dmn.start":
+            self.restart(ev)
+            return None
+        if ev.sa_id is not None:
+            d = self.for_uid(ev.sa_id, ev)
+            if kind in _START and f.get("uid") not in (None, ev.sa_id):
+                self.start_successor(d, ev, f)
+                return None
+            self.ctx[thread] = d
+            return d
+        if kind in _START:
+            d = self.for_uid(f["uid"], ev)
+            prev = self.ctx.get(thread)
+            if prev is not None and prev is not d and prev.neg.unique_id is not None and not prev.gave_up:
+                self.link(prev, d, "reauth" if prev.reauth_started or f.get("mode") else "rekey")
+            self.bind(thread, d)
+            return d
+        if kind in _SELF_UID and "uid" in f:
+            d = self.for_uid(f["uid"], ev)
+            self.bind(thread, d)
+            return d
+        if kind in _RESPONDER_START:
+            d = self.new_draft(None)
+            self.bind(thread, d)
+            return d
+        if kind == "net.packet" and "size" in f:
+            if f.get("dir") == "in":  # a processing job starts on this thread
+                self.flush_pending(thread)
+                self.ctx.pop(thread, None)
+                self.pending[thread] = [ev]
+                self.guess[thread] = self.by_endpoint(_endpoint(f.get("src")))
+                return None
+            if thread in self.pending:
+                self.pending[thread].append(ev)
+                return None
+            return self.ctx.get(thread) or self.by_endpoint(_endpoint(f.get("dst")))
+        if thread in self.pending:
+            self.pending[thread].append(ev)
+            if len(self.pending[thread]) > 200:  # never buffer without bound
+                self.flush_pending(thread)
+            return None
+        return self.ctx.get(thread)
+
+    def restart(self, ev: Event) -> None:
+        self.version = (ev.facts or {}).get("version") or self.version
+        self.by_uid.clear()
+        self.ctx.clear()
+        self.pending.clear()
+        self.guess.clear()
+
+    def start_successor(self, old: Draft, ev: Event, f: dict) -> None:
+        """`initiating IKE_SA name[N]` logged in another SA's context: a rekey or reauth."""
+        new = self.by_uid.get(f["uid"]) or self.new_draft(f["uid"])
+        if not old.gave_up:  # after a DPD/retransmit give-up it is a restart, not a successor
+            kind = "reauth" if old.reauth_started or old.neg.ike_version == 1 else "rekey"
+            self.link(old, new, kind)
+        self.apply(new, ev)
+
+    def link(self, old: Draft, new: Draft, kind: str) -> None:
+        if old is new:
+            return
+        old.neg.successor, old.neg.successor_kind = new.neg.id, kind
+        new.neg.predecessor = old.neg.id
+
+    # -- per event --------------------------------------------------------------------------
+    def feed(self, ev: Event) -> None:
+        kind = classify(ev)
+        d = self.route(ev, kind)
+        if d is not None:
+            self.apply(d, ev)
+
+    def apply(self, d: Draft, ev: Event) -> None:
+        kind = ev.kind or ""
+        f = ev.facts or {}
+        n = d.neg
+        d.touch(ev)
+        code = observation_for(ev) if kind else ""
+        if code:
+            d.observe(ev, code)
+        handler = _HANDLERS.get(kind)
+        if handler is not None:
+            handler(self, d, ev, f)
+
+    def remember_remote(self, d: Draft, ep: tuple[str | None, int | None]) -> None:
+        addr, port = ep
+        if addr is None:
+            return
+        d.neg.remote = type(d.neg.remote)(addr, port)
+        self.by_remote[(addr, port)] = d
+        self.by_addr[addr] = d
+
+    def link_responder_reauths(self, drafts: list[Draft]) -> None:
+        """Responder side of a break-before-make reauthentication: the peer deletes its SA and
+        at once opens a new one with the same identity from the same address."""
+        for i, new in enumerate(drafts):
+            n = new.neg
+            if n.predecessor or n.role is Role.INITIATOR or n.first_ts is None or not n.remote_id:
+                continue
+            for old in reversed(drafts[:i]):
+                o = old.neg
+                if o.successor is not None or not old.established or o.remote_id != n.remote_id \
+                        or o.remote.addr != n.remote.addr:
+                    continue
+                ike_deletes = [x.ts for x in o.deletes if x.what == "IKE_SA" and x.ts is not None]
+                peer_delete = next((x.ts for x in o.deletes if x.what == "IKE_SA" and x.direction is Direction.IN
+                                    and x.ts is not None), None)
+                before = peer_delete is not None and 0 <= n.first_ts - peer_delete <= REAUTH_GAP
+                overlapping = not ike_deletes or min(ike_deletes) >= n.first_ts  # make-before-break
+                if before or overlapping:
+                    self.link(old, new, "reauth")
+                    break
+
+    def close(self) -> list[Negotiation]:
+        for thread in list(self.pending):
+            self.flush_pending(thread)
+        live = [d for d in self.drafts if d.events]
+        self.link_responder_reauths(live)
+        negs = [finish(d) for d in live]
+        side = side_of(negs, any(d.assigns_vip for d in live), any(d.installs_vip for d in live))
+        for neg in negs:
+            neg.side = side
+            neg.daemon_version = neg.daemon_version or self.summary.daemon_version
+        return negs
+
+
+# -- handlers (kind -> effect on the draft) ---------------------------------------------------
+def _packet(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
+    src, dst = _endpoint(f.get("src")), _endpoint(f.get("dst"))
+    if f.get("dir") == "in":
+        b.remember_remote(d, src)
+        d.neg.local.addr, d.neg.local.port = dst
+        d.last_in_packet = ev
+    else:
+        b.remember_remote(d, dst)
+        d.neg.local.addr, d.neg.local.port = src
+        d.out_packet(ev, f, src, dst)
+
+
+def _message(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
+    payloads = tuple(f.get("payloads") or ())
+    exchange = f.get("exchange", "")
+    n = d.neg
+    if n.ike_version is None:
+        n.ike_version = 1 if exchange in _V1_EXCHANGES else 2
+    direction = Direction.IN if f.get("dir") == "in" else Direction.OUT
+    is_request = f.get("kind") == "request"
+    if n.role is Role.UNKNOWN and exchange in ("IKE_SA_INIT", "ID_PROT", "AGGRESSIVE") and f.get("mid") == 0:
+        n.role = Role.RESPONDER if (direction is Direction.IN) == is_request else Role.INITIATOR
+    fragment_only = payloads and all(p.startswith(("EF(", "FRAG(")) for p in payloads)
+    if fragment_only:
+        d.fragment(direction, ev)
+        return
+    msg = Message(exchange=exchange, mid=f.get("mid"), direction=direction, is_request=is_request,
+                  payloads=payloads, ts=ev.ts, ref=_ref(ev))
+    d.add_message(msg)
+    if direction is Direction.IN and d.last_in_packet is not None:
+        pf = d.last_in_packet.facts or {}
+        msg.size = pf.get("size")
+        msg.src, msg.dst = _ep_text(pf.get("src")), _ep_text(pf.get("dst"))
+        msg.packet_refs.append(_ref(d.last_in_packet))
+        d.last_in_packet = None
+    for p in payloads:
+        if p.startswith("N(") and p[2:-1] in _ERROR_NOTIFIES:
+            d.observe(ev, f"notify-{'received' if direction is Direction.IN else 'sent'}:{p[2:-1]}")
+        if p.startswith("EAP/"):
+            d.saw_eap = True
+
+
+def _ep_text(value) -> str | None:
+    addr, port = _endpoint(value)
+    if addr is None:
+        return None
+    return f"{addr}[{port}]" if port is not None else addr
+
+
+def _start(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
+    n = d.neg
+    n.role = Role.INITIATOR if f.get("role") == "initiator" else Role.RESPONDER
+    n.ike_version = f.get("ike_version") or n.ike_version
+    if f.get("mode"):
+        n.mode = f["mode"].lower()
+    if f.get("conn") and f["conn"] != "(unnamed)":
+        n.conn = f["conn"]
+    if n.role is Role.INITIATOR and f.get("addr"):
+        b.remember_remote(d, (f["addr"], None))
+    elif f.get("addr"):
+        d.neg.remote.addr = f["addr"]
+        b.by_addr[f["addr"]] = d
+
+
+def _established(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
+    n = d.neg
+    d.established_at = ev.ts
+    d.established = True
+    if f.get("conn") and f["conn"] != "(unnamed)":
+        n.conn = f["conn"]
+    n.local_id, n.remote_id = f.get("local_id") or n.local_id, f.get("remote_id") or n.remote_id
+    n.local.addr = f.get("local_addr") or n.local.addr
+    n.remote.addr = f.get("remote_addr") or n.remote.addr
+
+
+def _rekeyed(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
+    new = b.by_uid.get(f["uid"]) or b.new_draft(f["uid"])
+    b.link(d, new, "rekey")
+    new.established = True
+    new.neg.ike_version = new.neg.ike_version or d.neg.ike_version
+    new.neg.role = new.neg.role if new.neg.role is not Role.UNKNOWN else d.neg.role
+    new.neg.local_id, new.neg.remote_id = f.get("local_id"), f.get("remote_id")
+    new.neg.conn = new.neg.conn or d.neg.conn
+    new.touch(ev)
+
+
+def _peer_config(b, d, ev, f):
+    if f.get("conn"):
+        d.neg.conn = f["conn"]
+
+
+def _looking_peer(b, d, ev, f):
+    local, remote = f.get("local"), f.get("remote")
+    if isinstance(local, list) and local[1] and not d.neg.local_id:
+        d.requested_local_id = local[1]
+    if isinstance(remote, list) and remote[1] and not d.neg.remote_id:
+        d.neg.remote_id = remote[1]
+
+
+def _proposal_set(d: Draft, proposal: str):
+    return d.neg.ike_proposals if proposal.startswith("IKE:") else d.neg.esp_proposals
+
+
+def _selected(b, d, ev, f):
+    p = f.get("proposal", "")
+    ps = _proposal_set(d, p)
+    ps.selected = p
+    ps.refs.append(_ref(ev))
+    if ps is d.neg.esp_proposals:
+        d.last_esp = p
+
+
+def _received_proposals(b, d, ev, f):
+    props = f.get("proposals") or []
+    if props:
+        ps = _proposal_set(d, props[0])
+        ps.received = list(props)
+        ps.refs.append(_ref(ev))
+
+
+def _configured_proposals(b, d, ev, f):
+    props = f.get("proposals") or []
+    if props:
+        ps = _proposal_set(d, props[0])
+        ps.configured = list(props)
+        ps.refs.append(_ref(ev))
+
+
+def _ike_unacceptable(b, d, ev, f):
+    d.neg.ike_proposals.unacceptable = True
+    d.neg.ike_proposals.refs.append(_ref(ev))
+
+
+def _esp_unacceptable(b, d, ev, f):
+    d.neg.esp_proposals.unacceptable = True
+    d.neg.esp_proposals.refs.append(_ref(ev))
+
+
+def _no_acceptable(b, d, ev, f):
+    if d.neg.ike_proposals.selected is None:
+        _ike_unacceptable(b, d, ev, f)
+        d.observe(ev, "proposals-unacceptable")
+    else:
+        _esp_unacceptable(b, d, ev, f)
+        d.observe(ev, "esp-proposals-unacceptable")
+
+
+def _auth_myself(b, d, ev, f):
+    d.neg.local_id = f.get("identity") or d.neg.local_id
+    result = f.get("result")
+    d.neg.auth.append(AuthStep("local", f.get("identity"), f.get("method"),
+                               None if result is None else result == "successful", _ref(ev)))
+
+
+def _auth_ok(b, d, ev, f):
+    d.neg.remote_id = d.neg.remote_id or f.get("identity")
+    d.neg.auth.append(AuthStep("remote", f.get("identity"), f.get("method"), True, _ref(ev)))
+
+
+def _auth_failed(method: str):
+    def handler(b, d, ev, f):
+        ident = f.get("identity") or f.get("remote_id")
+        d.neg.auth.append(AuthStep("remote", ident, method, False, _ref(ev)))
+    return handler
+
+
+def _xauth(ok: bool):
+    def handler(b, d, ev, f):
+        who = "local" if f.get("myself") else "remote"
+        d.neg.xauth_user = f.get("identity") or d.neg.xauth_user
+        d.neg.auth.append(AuthStep(who, f.get("identity"), "XAuth", ok, _ref(ev)))
+        d.saw_xauth = True
+    return handler
+
+
+def _eap_identity(b, d, ev, f):
+    if f.get("identity"):
+        d.neg.eap_identity = f["identity"]
+    d.saw_eap = True
+
+
+def _eap_ok(b, d, ev, f):
+    d.saw_eap = True
+    d.neg.auth.append(AuthStep("remote" if d.neg.role is Role.RESPONDER else "local",
+                               d.neg.eap_identity, f.get("method") or "EAP", True, _ref(ev)))
+
+
+def _cert(direction: Direction):
+    def handler(b, d, ev, f):
+        kind = str(f.get("cert_kind", "end entity")).removesuffix(" cert")
+        d.neg.certs.append(Certificate(f.get("subject", ""), kind, direction, _ref(ev)))
+    return handler
+
+
+def _certreq_sent(b, d, ev, f):
+    d.neg.certreqs_sent.append(f.get("subject", ""))
+
+
+def _certreq_received(b, d, ev, f):
+    d.neg.certreqs_received.append(f.get("subject") or f"{f.get('count', '?')} unknown ca")
+
+
+def _vip_requested(b, d, ev, f):
+    d.neg.vips_requested.append(f.get("addr", ""))
+
+
+def _vip_assigned(b, d, ev, f):
+    d.neg.vips_assigned.append(f.get("addr", ""))
+    d.assigns_vip = True
+    if f.get("identity"):
+        d.peer_user = f["identity"]
+
+
+def _vip_installed(b, d, ev, f):
+    if f.get("addr") not in d.neg.vips_assigned:
+        d.neg.vips_assigned.append(f.get("addr", ""))
+    d.installs_vip = True
+
+
+def _child_establishing(b, d, ev, f):
+    d.child(f.get("child"), f.get("cuid"), ev)
+
+
+def _child_established(b, d, ev, f):
+    c = d.child(f.get("child"), f.get("cuid"), ev)
+    c.spi_in, c.spi_out = _hex8(f.get("spi_i")), _hex8(f.get("spi_o"))
+    ts_l, ts_r = f.get("ts_l") or [], f.get("ts_r") or []
+    c.ts_local, c.ts_remote = " ".join(ts_l) or None, " ".join(ts_r) or None
+    c.proposal = c.proposal or d.last_esp
+    if not c.established:
+        c.established, c.established_at = True, ev.ts
+        old = next((o for o in d.neg.children if o is not c and o.name == c.name and o.established
+                    and o.closed_at is None and o.rekeyed_from != c.uid and c.rekeyed_from is None
+                    and o.uid is not None and c.uid is not None and o.uid < c.uid), None)
+        if old is not None and f.get("half"):
+            c.rekeyed_from = old.uid
+
+
+def _child_closing(b, d, ev, f):
+    c = d.child(f.get("child"), f.get("cuid"), ev)
+    c.closed_at = ev.ts
+    c.spi_in = c.spi_in or _hex8(f.get("spi_i"))
+    c.spi_out = c.spi_out or _hex8(f.get("spi_o"))
+
+
+def _child_rekeyed(b, d, ev, f):
+    new = d.child(f.get("new_child"), f.get("new_cuid"), ev)
+    new.rekeyed_from = f.get("cuid")
+
+
+def _delete_ike(b, d, ev, f):
+    direction = Direction.OUT if f.get("dir") == "out" else Direction.IN
+    d.neg.deletes.append(Delete("IKE_SA", direction, d.delete_reason(direction), ev.ts, _ref(ev)))
+    d.deleted = True
+
+
+def _delete_child(b, d, ev, f):
+    direction = Direction.OUT if f.get("dir") == "out" else Direction.IN
+    d.neg.deletes.append(Delete("CHILD_SA", direction, d.delete_reason(direction), ev.ts, _ref(ev)))
+
+
+def _half_open(b, d, ev, f):
+    d.neg.deletes.append(Delete("IKE_SA", Direction.OUT, "half-open-timeout", ev.ts, _ref(ev)))
+    d.deleted = True
+
+
+def _ike_deleted(b, d, ev, f):
+    d.deleted = True
+
+
+def _retransmit(b, d, ev, f):
+    d.retransmit(f.get("mid"))
+
+
+def _gave_up(b, d, ev, f):
+    d.gave_up = True
+
+
+def _replaced(b, d, ev, f):
+    """unique=replace / INITIAL_CONTACT: an older SA of the same identity is torn down."""
+    ident = f.get("identity")
+    # charon logs this in the context of the SA it destroys (INITIAL_CONTACT) or of the new one
+    for old in [d, *reversed(b.drafts)]:
+        if not old.established or old.deleted or (old is not d and old.neg.successor):
+            continue
+        if ident and ident in (old.neg.remote_id, old.neg.eap_identity, old.neg.xauth_user, old.peer_user):
+            old.deleted = True
+            old.neg.deletes.append(Delete("IKE_SA", Direction.OUT, "uniqueness", ev.ts, _ref(ev)))
+            if old is not d:
+                old.observe(ev, "replaced-by-duplicate")
+            return
+
+
+def _nat_local(b, d, ev, f):
+    d.neg.nat_local = True
+
+
+def _nat_remote(b, d, ev, f):
+    d.neg.nat_remote = True
+
+
+def _reauth(b, d, ev, f):
+    d.reauth_started = True
+
+
+def _reauth_detected(b, d, ev, f):
+    """Responder side: this SA reauthenticates an older one of the same peer."""
+    ident = f.get("identity") or d.neg.remote_id
+    for old in reversed(b.drafts):
+        if old is d or old.neg.successor or not old.established:
+            continue
+        if (ident and ident in (old.neg.remote_id, old.neg.xauth_user, old.neg.eap_identity, old.peer_user)) \
+                or (d.neg.remote.addr and old.neg.remote.addr == d.neg.remote.addr):
+            b.link(old, d, "reauth")
+            return
+
+
+def _admin(b, d, ev, f):
+    if f.get("op") in ("terminate", "down"):
+        d.admin_delete = True
+
+
+def _fragment_count(b, d, ev, f):
+    d.saw_fragments = True
+
+
+def _state(b, d, ev, f):
+    if f.get("to_state") == "ESTABLISHED" and not d.established:
+        d.established, d.established_at = True, ev.ts
+    if f.get("conn") and f["conn"] != "(unnamed)":
+        d.neg.conn = f["conn"]
+
+
+_HANDLERS = {
+    "net.packet": _packet,
+    "enc.message": _message,
+    "ike.initiating": _start, "ike.initiating_v1": _start,
+    "ike.responder_start": _start, "ike.responder_start_v1": _start,
+    "ike.established": _established,
+    "ike.state_change": _state,
+    "ike.rekeyed": _rekeyed,
+    "cfg.selected_peer": _peer_config, "cfg.peer_config_unacceptable": _peer_config,
+    "cfg.looking_peer": _looking_peer,
+    "cfg.selected_proposal": _selected,
+    "cfg.received_proposals": _received_proposals,
+    "cfg.configured_proposals": _configured_proposals,
+    "ike.proposals_unacceptable": _ike_unacceptable, "ike.no_proposal_v1": _ike_unacceptable,
+    "ike.no_matching_proposal_qm": _esp_unacceptable,
+    "ike.no_acceptable_proposal": _no_acceptable,
+    "ike.auth_myself": _auth_myself, "ike.auth_ok": _auth_ok,
+    "ike.mac_mismatch": _auth_failed("pre-shared key"),
+    "ike.hash_mismatch_v1": _auth_failed("pre-shared key"),
+    "ike.no_trusted_pubkey": _auth_failed("public key"),
+    "ike.mschapv2_verify_failed": _auth_failed("EAP"),
+    "ike.eap_failed_peer": _auth_failed("EAP"),
+    "ike.xauth_ok": _xauth(True), "ike.xauth_failed": _xauth(False),
+    "ike.eap_identity": _eap_identity, "ike.eap_server_requested": _eap_identity,
+    "ike.eap_initiating": _eap_identity,
+    "ike.eap_succeeded": _eap_ok,
+    "ike.cert_sent": _cert(Direction.OUT), "ike.cert_received": _cert(Direction.IN),
+    "ike.certreq_sent": _certreq_sent,
+    "ike.certreq_received": _certreq_received, "ike.certreq_unknown": _certreq_received,
+    "ike.certreq_unknown_v1": _certreq_received,
+    "ike.vip_requested": _vip_requested, "ike.vip_assigned": _vip_assigned,
+    "ike.vip_installing": _vip_installed,
+    "child.establishing": _child_establishing, "child.established": _child_established,
+    "child.closing": _child_closing, "child.rekeyed": _child_rekeyed,
+    "ike.delete_ike": _delete_ike, "child.delete": _delete_child,
+    "job.half_open": _half_open, "ike.deleted": _ike_deleted, "ike.deleting": _ike_deleted,
+    "ike.destroying": _ike_deleted,
+    "ike.retransmit": _retransmit, "ike.retransmit_v1": _retransmit,
+    "ike.giveup": _gave_up, "job.dpd_timeout": _gave_up,
+    "ike.dup_replace": _replaced, "ike.dup_initial_contact": _replaced,
+    "ike.nat_local": _nat_local, "ike.nat_remote": _nat_remote, "ike.nat_fake": _nat_remote,
+    "ike.reauthenticating": _reauth, "ike.reauth_not_done": _reauth,
+    "ike.dup_reauth": _reauth_detected, "ike.reauth_adopt": _reauth_detected,
+    "cfg.vici_command": _admin, "cfg.stroke_command": _admin,
+    "enc.splitting": _fragment_count, "enc.fragment": _fragment_count,
+}
+
+
+def build_charon(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
+    builder = CharonBuilder(summary)
+    for ev in events:
+        builder.feed(ev)
+    return builder.close()

@@ -1,0 +1,264 @@
+"""The charon builder's working record for one IKE_SA, and how its outcome is decided."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..parse.event import Event
+from .records import (
+    ChildSA, Direction, EventRef, Message, Negotiation, Observation, Outcome, Role, Side, Stage,
+)
+
+# Observation code -> failure_reason (short, stable); the first fatal one names the failure.
+_REASONS = {
+    "proposals-unacceptable": "NO_PROPOSAL_CHOSEN",
+    "esp-proposals-unacceptable": "NO_PROPOSAL_CHOSEN",
+    "mac-mismatch": "AUTHENTICATION_FAILED",
+    "decrypt-failed": "AUTHENTICATION_FAILED",
+    "no-shared-key": "AUTHENTICATION_FAILED",
+    "no-trusted-pubkey": "AUTHENTICATION_FAILED",
+    "no-private-key": "AUTHENTICATION_FAILED",
+    "eap-failed": "AUTHENTICATION_FAILED",
+    "xauth-failed": "AUTHENTICATION_FAILED",
+    "no-peer-config": "AUTHENTICATION_FAILED",
+    "peer-config-unacceptable": "AUTHENTICATION_FAILED",
+    "constraint-id-mismatch": "AUTHENTICATION_FAILED",
+    "constraint-auth-class": "AUTHENTICATION_FAILED",
+    "idr-mismatch": "AUTHENTICATION_FAILED",
+    "cert-expired": "AUTHENTICATION_FAILED",
+    "issuer-not-found": "AUTHENTICATION_FAILED",
+    "untrusted-root": "AUTHENTICATION_FAILED",
+    "aggressive-psk-refused": "AUTHENTICATION_FAILED",
+    "ts-unacceptable": "TS_UNACCEPTABLE",
+    "pool-full": "INTERNAL_ADDRESS_FAILURE",
+    "no-vip": "INTERNAL_ADDRESS_FAILURE",
+    "sad-install-failed": "SAD_INSTALL_FAILED",
+    "spd-install-failed": "SPD_INSTALL_FAILED",
+    "no-ike-config": "NO_IKE_CONFIG",
+    "uniqueness-keep": "UNIQUENESS_POLICY",
+    "half-open-timeout": "HALF_OPEN_TIMEOUT",
+    "retransmit-giveup": "PEER_NOT_RESPONDING",
+    "peer-not-responding": "PEER_NOT_RESPONDING",
+    "dpd-timeout": "DPD_TIMEOUT",
+}
+_NOTIFY_REASONS = {
+    "NO_PROP": "NO_PROPOSAL_CHOSEN", "AUTH_FAILED": "AUTHENTICATION_FAILED",
+    "TS_UNACCEPT": "TS_UNACCEPTABLE", "INVAL_ID": "INVALID_ID_INFORMATION",
+    "INT_ADDR_FAIL": "INTERNAL_ADDRESS_FAILURE", "FAIL_CP_REQ": "FAILED_CP_REQUIRED",
+    "INVAL_KE": "INVALID_KE_PAYLOAD", "INVAL_SYN": "INVALID_SYNTAX", "INVAL_HASH": "INVALID_HASH_INFORMATION",
+}
+_CHILD_FAILURES = {"child-failed", "child-failed-ike-closed", "ts-unacceptable", "esp-proposals-unacceptable",
+                   "sad-install-failed", "spd-install-failed", "no-vip", "pool-full"}
+_TIMEOUTS = {"half-open-timeout", "retransmit-giveup", "peer-not-responding", "dpd-timeout"}
+
+
+@dataclass(slots=True)
+class Draft:
+    neg: Negotiation
+    events: list[Event] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set)  # id() of events already grouped here
+    established: bool = False
+    established_at: float | None = None
+    deleted: bool = False
+    reauth_started: bool = False
+    saw_eap: bool = False
+    saw_xauth: bool = False
+    saw_fragments: bool = False
+    assigns_vip: bool = False
+    installs_vip: bool = False
+    admin_delete: bool = False
+    gave_up: bool = False
+    peer_user: str | None = None
+    requested_local_id: str | None = None
+    last_esp: str | None = None
+    last_in_packet: Event | None = None
+    _frag_in: int = 0
+
+    def touch(self, ev: Event) -> None:
+        if id(ev) in self._seen:
+            return
+        self._seen.add(id(ev))
+        self.events.append(ev)
+        n = self.neg
+        if ev.ts is not None:
+            n.first_ts = ev.ts if n.first_ts is None else min(n.first_ts, ev.ts)
+            n.last_ts = ev.ts if n.last_ts is None else max(n.last_ts, ev.ts)
+        if n.host is None and ev.host:
+            n.host = ev.host
+        if n.conn is None and ev.sa_name:
+            n.conn = ev.sa_name
+
+    def observe(self, ev: Event, code: str) -> None:
+        self.neg.observations.append(Observation(code=code, ts=ev.ts, ref=EventRef(ev.input, ev.line),
+                                                 detail=dict(ev.facts or {})))
+
+    # -- messages ---------------------------------------------------------------------------
+    def add_message(self, msg: Message) -> None:
+        if msg.direction is Direction.IN and self._frag_in:
+            msg.fragments, self._frag_in = self._frag_in, 0
+        self.neg.messages.append(msg)
+
+    def fragment(self, direction: Direction, ev: Event) -> None:
+        self.saw_fragments = True
+        if direction is Direction.IN:
+            self._frag_in += 1
+            if self.last_in_packet is not None:
+                self.last_in_packet = self.last_in_packet  # size kept from the first fragment
+        else:
+            last = self._last(Direction.OUT)
+            if last is not None:
+                last.fragments += 1
+
+    def _last(self, direction: Direction) -> Message | None:
+        for msg in reversed(self.neg.messages):
+            if msg.direction is direction:
+                return msg
+        return None
+
+    def out_packet(self, ev: Event, f: dict, src, dst) -> None:
+        msg = self._last(Direction.OUT)
+        if msg is None:
+            return
+        ref = EventRef(ev.input, ev.line)
+        if msg.size is None:
+            msg.size = f.get("size")
+            msg.src = f"{src[0]}[{src[1]}]" if src[1] is not None else src[0]
+            msg.dst = f"{dst[0]}[{dst[1]}]" if dst[1] is not None else dst[0]
+        msg.packet_refs.append(ref)
+
+    def retransmit(self, mid) -> None:
+        for msg in reversed(self.neg.messages):
+            if msg.direction is Direction.OUT and msg.is_request and (mid is None or msg.mid == mid):
+                msg.retransmits += 1
+                return
+
+    # -- children ---------------------------------------------------------------------------
+    def child(self, name, uid, ev: Event) -> ChildSA:
+        for c in self.neg.children:
+            if uid is not None and c.uid == uid:
+                break
+        else:
+            c = ChildSA(name=name, uid=uid)
+            self.neg.children.append(c)
+        c.refs.append(EventRef(ev.input, ev.line))
+        return c
+
+    def delete_reason(self, direction: Direction) -> str | None:
+        codes = {o.code for o in self.neg.observations}
+        if "notify-received:AUTH_FAILED" in codes or "notify-sent:AUTH_FAILED" in codes:
+            return "auth-failed"
+        if codes & {"retransmit-giveup", "dpd-timeout"}:
+            return "dpd"
+        if codes & {"uniqueness-replace", "initial-contact-replace"}:
+            return "uniqueness"
+        if self.reauth_started or self.neg.successor_kind == "reauth":
+            return "reauth"
+        if self.neg.successor_kind == "rekey":
+            return "rekey"
+        if self.admin_delete and direction is Direction.OUT:
+            return "admin"
+        return "peer" if direction is Direction.IN else None
+
+
+def _stage(d: Draft) -> Stage:
+    """Where the negotiation got to, from the exchanges it logged."""
+    n = d.neg
+    exchanges = [m.exchange for m in n.messages]
+    if n.ike_version == 1:
+        if d.established:
+            if "QUICK_MODE" in exchanges or any(c.uid is not None for c in n.children):
+                return Stage.QUICK_MODE
+            return Stage.MODE_CONFIG if d.saw_xauth and n.vips_requested else Stage.XAUTH if d.saw_xauth else Stage.QUICK_MODE
+        if d.saw_xauth or "TRANSACTION" in exchanges:
+            return Stage.XAUTH
+        return Stage.AGGRESSIVE_MODE if n.mode == "aggressive" or "AGGRESSIVE" in exchanges else Stage.MAIN_MODE
+    if d.established:
+        return Stage.CHILD_SA
+    if "IKE_AUTH" in exchanges:
+        return Stage.EAP if d.saw_eap else Stage.IKE_AUTH
+    return Stage.IKE_SA_INIT
+
+
+def _reason(codes: list[str]) -> str | None:
+    for code in codes:
+        if code in _REASONS:
+            return _REASONS[code]
+        if code.startswith("notify-error:"):
+            return code.split(":", 1)[1]
+        if code.startswith("notify-no-child:"):
+            return code.split(":", 1)[1]
+    for code in codes:
+        if code.startswith(("notify-received:", "notify-sent:")):
+            short = code.split(":", 1)[1]
+            return _NOTIFY_REASONS.get(short, short)
+    return None
+
+
+def finish(d: Draft) -> Negotiation:
+    """Decide role, version, outcome, stage and reason once the input is read."""
+    n = d.neg
+    # buffered lines (untagged logs) may be applied late: restore log order
+    d.events.sort(key=lambda e: e.line)
+    n.messages.sort(key=lambda m: m.ref.line)
+    n.events = d.events
+    if not n.local_id and d.requested_local_id:
+        n.local_id = d.requested_local_id
+    if n.ike_version is None and n.mode:
+        n.ike_version = 1
+    if n.role is Role.UNKNOWN and n.messages:
+        first = n.messages[0]
+        n.role = Role.RESPONDER if (first.direction is Direction.IN) == first.is_request else Role.INITIATOR
+    if n.ike_version == 1 and n.mode is None:
+        n.mode = "aggressive" if any(m.exchange == "AGGRESSIVE" for m in n.messages) else "main"
+    codes = [o.code for o in n.observations]
+    for c in n.children:
+        if c.proposal is None and c.established:
+            c.proposal = n.esp_proposals.selected
+    child_up = any(c.established for c in n.children)
+    auth_rejected = any(c in ("notify-received:AUTH_FAILED", "notify-sent:AUTH_FAILED") for c in codes) or \
+        any(a.ok is False for a in n.auth)
+    if n.successor:
+        n.outcome = Outcome.REKEYED
+    elif d.established:
+        child_failed = not child_up and any(c in _CHILD_FAILURES or c.startswith("notify-no-child:") for c in codes)
+        if auth_rejected:
+            n.outcome, n.failed_stage = Outcome.FAILED, Stage.IKE_AUTH
+            n.failure_reason = "AUTHENTICATION_FAILED"
+        elif child_failed:
+            n.outcome, n.failed_stage = Outcome.FAILED, Stage.CHILD_SA if n.ike_version != 1 else Stage.QUICK_MODE
+            n.failure_reason = _reason([c for c in codes if c in _CHILD_FAILURES or c.startswith("notify")])
+        elif any(c in ("retransmit-giveup", "dpd-timeout") for c in codes):
+            n.outcome, n.failed_stage, n.failure_reason = Outcome.TIMED_OUT, Stage.ESTABLISHED, "DPD_TIMEOUT"
+        elif d.deleted:
+            n.outcome = Outcome.DELETED
+        else:
+            n.outcome = Outcome.ESTABLISHED
+    else:
+        stage = _stage(d)
+        reason = _reason(codes)
+        if any(c in _TIMEOUTS for c in codes) and reason in (None, "HALF_OPEN_TIMEOUT", "PEER_NOT_RESPONDING", "DPD_TIMEOUT"):
+            n.outcome, n.failed_stage, n.failure_reason = Outcome.TIMED_OUT, stage, reason
+        elif reason is not None or auth_rejected:
+            n.outcome, n.failed_stage = Outcome.FAILED, stage
+            n.failure_reason = reason or "AUTHENTICATION_FAILED"
+        elif d.deleted:
+            n.outcome, n.failed_stage, n.failure_reason = Outcome.FAILED, stage, "DELETED"
+        else:
+            n.outcome = Outcome.UNKNOWN
+            n.failed_stage = None
+    return n
+
+
+def side_of(negs: list[Negotiation], assigns_vip: bool = False, installs_vip: bool = False) -> Side:
+    """Gateway: assigns virtual IPs, or mostly responds; client: installs a virtual IP or
+    mostly initiates."""
+    if not negs:
+        return Side.UNKNOWN
+    if assigns_vip != installs_vip:
+        return Side.GATEWAY if assigns_vip else Side.CLIENT
+    responders = sum(n.role is Role.RESPONDER for n in negs)
+    initiators = sum(n.role is Role.INITIATOR for n in negs)
+    if initiators > responders:
+        return Side.CLIENT
+    if responders > initiators:
+        return Side.GATEWAY
+    return Side.UNKNOWN

@@ -1,0 +1,212 @@
+"""syslog-style lines: `[<PRI>]TIME [host] ident[pid]: body`.
+
+Covers RFC 3164 files (`Nov 29 21:43:58 host charon: 05[IKE] …`, also `ipsec:`/`charon[pid]:`,
+OpenWrt logd), rsyslog ISO-8601 high precision, RFC 5424, `journalctl -o short|short-iso|
+short-precise` (charon-systemd bodies are bare messages, charon/ipsec bodies carry `NN[GRP]`),
+and macOS /var/log/system.log (`racoon[PID]:`, ASL `racoon[PID] <Notice>:`, nesessionmanager).
+The header is split with string operations; the body keeps its leading spaces.
+"""
+from __future__ import annotations
+
+from ..event import Daemon, LogFormat
+from .base import split_core
+
+FORMATS = (LogFormat.SYSLOG, LogFormat.JOURNAL_TEXT, LogFormat.MACOS_SYSLOG)
+_MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+_DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+CHARON_IDENTS = {"charon", "charon-systemd", "charon-nm", "charon-cmd", "ipsec", "strongswan", "charon-svc",
+                 "ipsec_starter", "starter"}
+APPLE_IDENTS = {"racoon": Daemon.RACOON, "NEIKEv2Provider": Daemon.APPLE_IKEV2, "neagent": Daemon.APPLE_IKEV2,
+                "nesessionmanager": Daemon.APPLE_NE, "NetworkExtension": Daemon.APPLE_NE, "nehelper": Daemon.APPLE_NE,
+                "pppd": Daemon.APPLE_NE, "configd": Daemon.OTHER}
+RACOON_LEVELS = ("INFO", "DEBUG", "DEBUG2", "ERROR", "WARNING", "NOTIFY")
+_ASL_LEVELS = {"<Debug>": "DEBUG", "<Info>": "INFO", "<Notice>": "NOTICE", "<Warning>": "WARNING",
+               "<Error>": "ERROR", "<Critical>": "ERROR", "<Alert>": "ERROR", "<Emergency>": "ERROR"}
+
+
+def split_time(line: str) -> tuple[str, int] | None:
+    """(timestamp text, index after it and its space) of a syslog line, PRI already gone."""
+    if line[3:4] == " " and line[:3] in _MONTHS:  # Nov 29 22:44:00[.622554]
+        if line[6:7] != " " or line[9:10] != ":" or line[12:13] != ":":
+            return None
+        end = 15
+        if line[15:16] == ".":
+            end = line.find(" ", 15)
+            if end < 0:
+                return None
+        if line[end:end + 1] != " ":
+            return None
+        return line[:end], end + 1
+    if line[4:5] == "-" and line[10:11] == "T" and line[:4].isdigit():  # ISO 8601 / RFC 3339
+        end = line.find(" ", 11)
+        if end < 0 or end > 40:
+            return None
+        return line[:end], end + 1
+    if line[3:4] == " " and line[:3] in _DAYS and line[4:7] in _MONTHS:  # OpenWrt logread: Thu Jan 29 19:34:03 2026
+        if line[24:25] != " " or not line[20:24].isdigit():
+            return None
+        return line[:24], 25
+    return None
+
+
+def split_header(line: str):
+    """(time text, host, ident, pid, asl_level, body) or None."""
+    if line[:1] == "<":  # <30>... on the wire / RFC 5424
+        k = line.find(">", 1, 5)
+        if k < 0 or not line[1:k].isdigit():
+            return None
+        line = line[k + 1:]
+        if line[:2] == "1 ":
+            return _rfc5424(line[2:])
+    t = split_time(line)
+    if t is None:
+        return None
+    tkey, pos = t
+    k = line.find(": ", pos)
+    if k < 0:
+        if line.endswith(":") and " " not in line[pos:]:
+            k = len(line) - 1
+        else:
+            return None
+    header = line[pos:k].split(" ")
+    body = line[k + 2:]
+    asl = None
+    if len(header) >= 2 and header[-1] in _ASL_LEVELS:
+        asl = _ASL_LEVELS[header.pop()]
+    if len(header) == 2:
+        host, tag = header
+        if "." in host and host.count(".") == 1 and host.split(".")[1] in (
+                "info", "notice", "debug", "err", "warn", "crit"):  # logread facility.level
+            host = None
+    elif len(header) == 1:
+        host, tag = None, header[0]
+    else:
+        return None
+    pid = None
+    if tag.endswith("]"):
+        b = tag.find("[")
+        if b <= 0 or not tag[b + 1:-1].isdigit():
+            return None
+        pid = int(tag[b + 1:-1])
+        tag = tag[:b]
+    if not tag or "/" in tag and not tag.startswith("/"):
+        return None
+    return tkey, host, tag, pid, asl, body
+
+
+def _rfc5424(rest: str):
+    # TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG
+    parts = rest.split(" ", 5)
+    if len(parts) < 6:
+        return None
+    tkey, host, app, procid, _msgid, tail = parts
+    if tail.startswith("- "):
+        body = tail[2:]
+    elif tail.startswith("["):
+        end = tail.find("] ")
+        if end < 0:
+            return None
+        body = tail[end + 2:]
+    elif tail == "-":
+        body = ""
+    else:
+        return None
+    if body.startswith("\ufeff"):
+        body = body[1:]
+    pid = int(procid) if procid.isdigit() else None
+    return (None if tkey == "-" else tkey), (None if host == "-" else host), app, pid, None, body
+
+
+def daemon_of(ident: str, has_core: bool) -> Daemon:
+    if ident in CHARON_IDENTS or ident.startswith("charon"):
+        return Daemon.CHARON
+    apple = APPLE_IDENTS.get(ident)
+    if apple is not None:
+        return apple
+    return Daemon.CHARON if has_core else Daemon.OTHER
+
+
+class SyslogParser:
+    def __init__(self, fmt: LogFormat, details: dict):
+        self.format = fmt
+        self.details = details
+
+    def parse(self, line: str):
+        h = split_header(line)
+        if h is None:
+            if line[:1] == " " and line.strip():
+                return line.lstrip(" ")  # journalctl indents the further lines of a message
+            if line.startswith("-- ") and line.endswith(" --"):  # journalctl's `-- Boot … --`
+                return (None, None, Daemon.OTHER, None, None, None, None, None, None, line, "journalctl", None)
+            return None
+        tkey, host, ident, pid, asl, body = h
+        b = body.find("[", 2, 8)
+        if b >= 2 and body[:b].isdigit():
+            core = split_core(body, b)
+            if core is not None:
+                group, level, name, sid, text = core
+                daemon = daemon_of(ident, True)
+                return (tkey, host, daemon, pid, int(body[:b]), group, level, name, sid, text, ident, None)
+        daemon = daemon_of(ident, False)
+        group = asl
+        if daemon is Daemon.RACOON:  # ipsec-tools via syslog: `racoon: INFO: msg`
+            w = body.find(": ")
+            if 0 < w <= 8 and body[:w] in RACOON_LEVELS:
+                group, body = body[:w], body[w + 2:]
+        return (tkey, host, daemon, pid, None, group, None, None, None, body, ident, None)
+
+
+def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
+    n = ok = 0
+    idents: dict[str, int] = {}
+    charon_core = bare_charon = apple = 0
+    hosts: set[str] = set()
+    tkeys: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        n += 1
+        h = split_header(line)
+        if h is None:
+            continue
+        ok += 1
+        tkey, host, ident, pid, asl, body = h
+        idents[ident] = idents.get(ident, 0) + 1
+        if host:
+            hosts.add(host)
+        if tkey:
+            tkeys.append(tkey)
+        b = body.find("[", 2, 8)
+        if b >= 2 and body[:b].isdigit() and split_core(body, b) is not None:
+            charon_core += 1
+        elif ident.startswith("charon"):
+            bare_charon += 1
+        if ident in APPLE_IDENTS:
+            apple += 1
+    if not n or not ok:
+        return {}
+    frac = ok / n
+    details: dict = {"_module": "syslog", "idents": sorted(idents, key=lambda k: -idents[k])[:8]}
+    if hosts:
+        details["host"] = sorted(hosts)[0] if len(hosts) == 1 else None
+    if tkeys:
+        t = tkeys[0]
+        details["time_format"] = ("iso8601" if t[4:5] == "-" else "rfc3164-precise" if "." in t else "rfc3164")
+    out: dict[LogFormat, tuple[float, dict]] = {}
+    relevant = charon_core + bare_charon + apple
+    if relevant == 0:
+        # a syslog file with no IPsec daemon in the sample: still syslog, but say so
+        out[LogFormat.SYSLOG] = (frac * 0.6, details)
+        return out
+    if apple > charon_core + bare_charon:
+        out[LogFormat.MACOS_SYSLOG] = (frac, details)
+    elif bare_charon > 0 and bare_charon >= charon_core // 4:
+        details["journal"] = True
+        out[LogFormat.JOURNAL_TEXT] = (frac, details)
+    else:
+        out[LogFormat.SYSLOG] = (frac, details)
+    return out
+
+
+def make_parser(fmt: LogFormat, details: dict) -> SyslogParser:
+    return SyslogParser(fmt, details)

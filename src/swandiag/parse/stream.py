@@ -1,0 +1,332 @@
+"""One input → a single pass of Events, plus its InputSummary.
+
+The hot loop lives here: decoded line blocks from the reader go through the input's one
+prefix parser (chosen once by sniffing), timestamps through a per-input cache, and each
+line becomes an Event, a continuation of the previous one, or a counted unrecognised line.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import deque
+from collections.abc import Iterator
+
+from ..analysis import InputSummary, UnrecognisedLine
+from ..ingest.reader import Block, read_blocks
+from ..ingest.records import InputSpec, ReadStats
+from . import levels as _levels
+from .detect import SNIFF_LINES, FormatGuess, sniff
+from .event import Daemon, Event, LogFormat
+from .formats.base import HOLD
+from .timestamps import Clock, zone
+
+SAMPLE_UNRECOGNISED = 20
+DEDUP_WINDOW = 2.0  # seconds: charon + charon-systemd copies of one message arrive this close
+_DEDUP_FORMATS = {LogFormat.SYSLOG, LogFormat.JOURNAL_TEXT, LogFormat.JOURNAL_JSON, LogFormat.JOURNAL_EXPORT}
+_UNTIMED = {LogFormat.SWANCTL_LOG, LogFormat.SWANCTL_CONTROL, LogFormat.STROKE}
+_BANNER = "Starting IKE charon daemon (strongSwan "
+_RACOON_BANNER = "@(#)ipsec-tools "
+
+
+def _keyed(table: dict[str, str], spec: InputSpec) -> str | None:
+    for key in (spec.name, os.path.basename(spec.name)):
+        if key in table:
+            return table[key]
+    for member in spec.members:
+        for key in (member.path, os.path.basename(member.path)):
+            if key in table:
+                return table[key]
+    return table.get("*")
+
+
+class ParsedInput:
+    """The parse stage's view of one input: `summary` (complete once events() is exhausted),
+    `events()` (one pass), `problems()` (one line each)."""
+
+    def __init__(self, spec: InputSpec, options) -> None:
+        self.spec = spec
+        self.options = options
+        self.stats = ReadStats()
+        self.summary = InputSummary(spec=spec, format=LogFormat.UNKNOWN, confidence=0.0, stats=self.stats)
+        self._digest = hashlib.sha256()
+        self._blocks = read_blocks(spec, self.stats, self._digest)
+        self._head: list[Block] = []
+        self._problems: list[str] = []
+        self._used = False
+        self._guess = self._sniff()
+
+    # -- setup ---------------------------------------------------------------------------
+    def _sniff(self) -> FormatGuess:
+        sample: list[str] = []
+        for block in self._blocks:
+            self._head.append(block)
+            sample.extend(block.lines[: SNIFF_LINES - len(sample)])
+            if len(sample) >= SNIFF_LINES:
+                break
+        override = _keyed(getattr(self.options, "format_override", {}) or {}, self.spec)
+        guess = sniff(sample)
+        if override:
+            try:
+                forced = LogFormat(override)
+            except ValueError:
+                self._problems.append(f"{self.spec.name}: unknown --format {override!r}; detected {guess.format.value}")
+            else:
+                if forced is not guess.format:
+                    from .detect import candidates
+
+                    match = next((g for g in candidates(sample) if g.format is forced), None)
+                    guess = FormatGuess(forced, match.confidence if match else 0.0, dict(match.details) if match else {})
+                guess.details["forced"] = True
+        s = self.summary
+        s.format = guess.format
+        s.confidence = guess.confidence
+        s.format_details = {k: v for k, v in guess.details.items() if not k.startswith("_")}
+        return guess
+
+    def _clock(self) -> Clock:
+        tz_name = _keyed(getattr(self.options, "tz", {}) or {}, self.spec)
+        try:
+            tz = zone(tz_name)
+        except ValueError as exc:
+            self._problems.append(f"{self.spec.name}: {exc}; using local time")
+            tz = None
+        ref = None
+        if not self.spec.is_stdin and self.spec.members:
+            try:
+                ref = max(os.path.getmtime(m.path) for m in self.spec.members)
+            except OSError:
+                ref = None
+        clock = Clock(tz=tz, ref=ref if ref is not None else time.time(), year=getattr(self.options, "year", None))
+        clock.newest_first = bool(self._guess.details.get("newest_first"))
+        return clock
+
+    def _all_blocks(self) -> Iterator[Block]:
+        yield from self._head
+        self._head = []
+        yield from self._blocks
+
+    # -- the pass ------------------------------------------------------------------------
+    def events(self) -> Iterator[Event]:
+        if self._used:
+            raise RuntimeError("ParsedInput.events() is single-pass")
+        self._used = True
+        if self._guess.details.get("newest_first"):
+            return self._reversed()
+        return self._run()
+
+    def _reversed(self) -> Iterator[Event]:
+        # newest-first exports (firewall GUIs) are small: collect, then put oldest first
+        events = list(self._run())
+        events.reverse()
+        self.summary.reversed = True
+        s = self.summary
+        s.backwards_jumps = 0
+        prev = None
+        for ev in events:
+            if ev.ts is not None:
+                if prev is not None and ev.ts < prev - 1.0:
+                    s.backwards_jumps += 1
+                prev = ev.ts
+        yield from events
+
+    def _run(self) -> Iterator[Event]:
+        from . import formats as _formats
+
+        s = self.summary
+        fmt = self._guess.format
+        parser = None
+        if fmt is not LogFormat.UNKNOWN:
+            parser = _formats.parser_for(fmt, self._guess.details)
+        clock = self._clock()
+        epoch = clock.epoch
+        cache: dict[str, float | None] = {}
+        index = self.spec.index
+        sample = s.unrecognised_sample
+        dedup = fmt in _DEDUP_FORMATS
+        recent: dict[str, tuple[float, object]] = {}
+        recent_order: deque[tuple[float, str]] = deque()
+        groups = s.levels
+        level_known = fmt in (LogFormat.CHARON_JSON, LogFormat.JOURNAL_JSON, LogFormat.JOURNAL_EXPORT) or bool(
+            self._guess.details.get("log_level"))
+        racoon_levels: set[str] = set()
+        negotiating = False
+        infer = _levels.infer
+        markers = _levels.MARKER_INDEX
+        neg_prefixes = _levels.NEGOTIATION
+        first = last = prev = None
+        backwards = 0
+        n_events = n_cont = n_unrec = 0
+        pending: Event | None = None
+        held = held_line = held_off = 0  # lines returned as HOLD, waiting for their event
+        parse = parser.parse if parser is not None else (lambda line: None)
+        for block in self._all_blocks():
+            lineno = block.lineno
+            off = block.offset
+            sizes = block.sizes
+            for i, line in enumerate(block.lines):
+                r = parse(line)
+                if type(r) is tuple:
+                    tkey, host, daemon, pid, thread, group, level, name, sid, text, ident, extra = r
+                    if type(tkey) is str:
+                        ts = cache.get(tkey)
+                        if ts is None:
+                            ts = epoch(tkey)
+                            if len(cache) > 4096:
+                                cache.clear()
+                            cache[tkey] = ts
+                    else:
+                        ts = tkey
+                    if held:
+                        ev = Event(index, held_line, held_off, ts, text, daemon, host, pid, thread, group, level, name,
+                                   sid, extra, held + 1)
+                        n_cont += held
+                        held = 0
+                    else:
+                        ev = Event(index, lineno + i, off, ts, text, daemon, host, pid, thread, group, level, name,
+                                   sid, extra)
+                    if dedup and self._duplicate(ev, ident, recent, recent_order):
+                        s.duplicates_removed += 1
+                        if pending is not None:
+                            # the dropped copy's line still belongs to an event: count it there
+                            pending.nlines += 1
+                            n_cont += 1
+                        else:
+                            n_unrec += 1
+                    else:
+                        if pending is not None:
+                            yield pending
+                        pending = ev
+                        n_events += 1
+                        if ts is not None:
+                            if first is None:
+                                first = last = prev = ts
+                            else:
+                                if ts < prev - 1.0:
+                                    backwards += 1
+                                prev = ts
+                                if ts > last:
+                                    last = ts
+                                elif ts < first:
+                                    first = ts
+                        if group is not None and daemon is Daemon.CHARON:
+                            if level is not None:
+                                if level > groups.get(group, -1):
+                                    groups[group] = level
+                            elif group not in groups:
+                                groups[group] = 1
+                        if (level is None or group is None) and text[:4] in markers:
+                            hit = infer(text)
+                            if hit is not None and hit[1] > groups.get(hit[0], -1):
+                                groups[hit[0]] = hit[1]
+                        if daemon is Daemon.RACOON and group is not None:
+                            racoon_levels.add(group)
+                        if not negotiating and text.startswith(neg_prefixes):
+                            negotiating = True
+                        if s.host is None and host:
+                            s.host = host
+                        if s.daemon_version is None and text[:1] in "S@" and (
+                                text.startswith(_BANNER) or text.startswith(_RACOON_BANNER)):
+                            s.daemon_version = _version(text)
+                elif r is HOLD:
+                    if not held:
+                        held_line, held_off = lineno + i, off
+                    held += 1
+                elif r is not None and pending is not None:
+                    if pending.cont is None:
+                        pending.cont = [r]
+                    else:
+                        pending.cont.append(r)
+                    pending.nlines += 1
+                    n_cont += 1
+                else:
+                    n_unrec += 1
+                    if len(sample) < SAMPLE_UNRECOGNISED:
+                        sample.append(UnrecognisedLine(lineno + i, line[:300]))
+                off += sizes[i] if sizes is not None else len(line) + 1
+        if pending is not None:
+            yield pending
+        if held:  # an entry cut off before its end: its lines belong to no event
+            n_unrec += held
+            if len(sample) < SAMPLE_UNRECOGNISED:
+                sample.append(UnrecognisedLine(held_line, "(incomplete journal export entry)"))
+        s.lines = self.stats.lines
+        s.events = n_events
+        s.continuation_lines = n_cont
+        s.unrecognised_lines = n_unrec
+        s.first = first
+        s.last = last
+        s.backwards_jumps = backwards
+        s.sha256 = self._digest.hexdigest()
+        if s.daemon is None:
+            s.daemon = _daemon_name(fmt)
+        if not level_known and negotiating and fmt not in (LogFormat.RACOON, LogFormat.MACOS_SYSLOG):
+            for g in ("IKE",):
+                groups.setdefault(g, 1)
+        s.level_sufficient, s.level_advice = _levels.judge(
+            fmt, s.format_details, groups, negotiating, racoon_levels or None)
+        s.format_details["levels_printed"] = level_known
+        if fmt in _UNTIMED:
+            s.format_details.setdefault("time_format", None)
+
+    @staticmethod
+    def _duplicate(ev: Event, ident, recent: dict, order: deque) -> bool:
+        """Is this a second copy of a message another logger (charon/charon-systemd/ipsec
+        stdout) wrote within DEDUP_WINDOW? Copies from one and the same source are kept."""
+        ts = ev.ts if ev.ts is not None else 0.0
+        while order and order[0][0] < ts - DEDUP_WINDOW:
+            old_ts, old_text = order.popleft()
+            seen = recent.get(old_text)
+            if seen is not None and seen[0] <= old_ts:
+                del recent[old_text]
+        source = (ident, ev.thread is not None)
+        seen = recent.get(ev.text)
+        if seen is not None and seen[1] != source and abs(ts - seen[0]) <= DEDUP_WINDOW:
+            return True
+        recent[ev.text] = (ts, source)
+        order.append((ts, ev.text))
+        return False
+
+    def problems(self) -> list[str]:
+        out = list(self._problems)
+        st = self.stats
+        name = self.spec.name
+        out.extend(p.message for p in st.problems)
+        s = self.summary
+        if st.lines == 0 and not st.problems:
+            out.append(f"{name}: empty input")
+        elif s.format is LogFormat.UNKNOWN and st.lines:
+            out.append(f"{name}: not a log format swandiag knows ({st.lines} lines unrecognised)")
+        if st.long_lines:
+            out.append(f"{name}: {st.long_lines} line(s) longer than 64 KiB were cut")
+        if st.decode_errors:
+            out.append(f"{name}: {st.decode_errors} line(s) were not valid UTF-8 (shown with U+FFFD)")
+        if st.nul_lines:
+            out.append(f"{name}: {st.nul_lines} line(s) contained NUL bytes")
+        if st.truncated_last_line:
+            out.append(f"{name}: the last line has no newline (file cut or still being written)")
+        return out
+
+
+def _version(text: str) -> str | None:
+    if text.startswith(_RACOON_BANNER):
+        rest = text[len(_RACOON_BANNER):]
+        return "ipsec-tools " + rest.split(" ", 1)[0]
+    rest = text[len(_BANNER):]
+    ver = rest.split(",", 1)[0].split(")", 1)[0].strip()
+    return ver or None
+
+
+def _daemon_name(fmt: LogFormat) -> str | None:
+    if fmt in (LogFormat.RACOON,):
+        return "racoon"
+    if fmt is LogFormat.MACOS_UNIFIED:
+        return "apple"
+    if fmt is LogFormat.UNKNOWN:
+        return None
+    return "charon"
+
+
+def parse_input(spec: InputSpec, options) -> ParsedInput:
+    """Open one input, sniff its format and return the parse stage's view of it."""
+    return ParsedInput(spec, options)

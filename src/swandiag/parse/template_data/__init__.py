@@ -1,0 +1,1 @@
+"""Message-template tables (data). See docs/templates.md."""

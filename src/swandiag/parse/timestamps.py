@@ -1,0 +1,151 @@
+"""Timestamp strings → epoch seconds (UTC), cheaply.
+
+Consecutive log lines share the same second, so the work is a dict lookup per line; the
+strptime work happens once per distinct second. Fractions (`.412`, `.622554`) are split off
+before the lookup. Year-less stamps (`Nov 29 22:15:43`) get their year from a reference time
+(the file's mtime, `--year`, or now) and roll over at New Year.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Tried in order on the first stamp that misses; the one that parses is kept until it fails.
+_FORMATS = (
+    "%b %d %H:%M:%S",  # %b %e %T (syslog, filelog default); strptime accepts the space pad
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S",
+    "%a, %Y-%m-%d, %H:%M:%S",  # the strongSwan maintainers' recipe
+    "%a %b %d %H:%M:%S %Y",
+    "%a %b %d %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%H:%M:%S",
+)
+_MAX_CACHE = 50_000
+
+
+def zone(name: str | None) -> _dt.tzinfo | None:
+    """The tzinfo for a --tz value; None = the machine's local time."""
+    if not name or name.lower() == "local":
+        return None
+    if name.upper() in ("UTC", "Z", "GMT"):
+        return _dt.timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def split_fraction(key: str) -> tuple[str, float]:
+    """'22:02:52.412+0100' → ('22:02:52+0100', 0.412); only a fraction right after HH:MM:SS."""
+    i = key.find(".")
+    while i != -1:
+        if i >= 8 and key[i - 3] == ":" and key[i - 6] == ":" and key[i + 1:i + 2].isdigit():
+            j = i + 1
+            n = len(key)
+            while j < n and key[j].isdigit():
+                j += 1
+            return key[:i] + key[j:], float("0" + key[i:j])
+        i = key.find(".", i + 1)
+    return key, 0.0
+
+
+class Clock:
+    """Converts one input's timestamp strings to epoch seconds."""
+
+    __slots__ = ("tz", "ref", "year", "_fmt", "_cache", "_last_month", "fractional", "formats", "newest_first")
+
+    def __init__(self, tz: _dt.tzinfo | None = None, ref: float | None = None, year: int | None = None,
+                 fractional: bool = True):
+        self.tz = tz
+        self.ref = ref if ref is not None else time.time()
+        self.year = year  # fixed year for year-less stamps (--year), else inferred
+        self._fmt: str | None = None
+        self._cache: dict[str, float | None] = {}
+        self._last_month = 0
+        self.fractional = fractional
+        self.formats = _FORMATS
+        self.newest_first = False  # a reversed export crosses New Year backwards
+
+    def epoch(self, key: str | None) -> float | None:
+        """Epoch seconds for a timestamp string, None if it cannot be read."""
+        if key is None:
+            return None
+        v = self._cache.get(key, 0)
+        if v != 0:
+            return v  # type: ignore[return-value]
+        base, frac = split_fraction(key) if self.fractional else (key, 0.0)
+        if base is not key and base != key:
+            v = self._cache.get(base, 0)
+            if v == 0:
+                v = self._parse(base)
+                self._remember(base, v)
+            return None if v is None else v + frac
+        v = self._parse(key)
+        self._remember(key, v)
+        return v
+
+    def _remember(self, key: str, v: float | None) -> None:
+        if len(self._cache) >= _MAX_CACHE:
+            self._cache.clear()
+        self._cache[key] = v
+
+    def _parse(self, text: str) -> float | None:
+        text = " ".join(text.split()) if "  " in text else text.strip()
+        if self._fmt is not None:
+            v = self._try(text, self._fmt)
+            if v is not None:
+                return v
+        for fmt in self.formats:
+            if fmt == self._fmt:
+                continue
+            v = self._try(text, fmt)
+            if v is not None:
+                self._fmt = fmt
+                return v
+        return None
+
+    def _try(self, text: str, fmt: str) -> float | None:
+        try:
+            if "%Y" not in fmt:
+                return self._yearless(text, fmt)
+            dt = _dt.datetime.strptime(text, fmt)
+        except ValueError:
+            return None
+        return self._to_epoch(dt)
+
+    def _to_epoch(self, dt: _dt.datetime) -> float:
+        if dt.tzinfo is None:
+            if self.tz is None:
+                return dt.timestamp()  # naive = local time of this machine
+            dt = dt.replace(tzinfo=self.tz)
+        return dt.timestamp()
+
+    def _yearless(self, text: str, fmt: str) -> float | None:
+        if fmt == "%H:%M:%S":  # time of day only: the reference day
+            t = _dt.datetime.strptime(text, fmt).time()
+            day = _dt.datetime.fromtimestamp(self.ref, self.tz).date()
+            return self._to_epoch(_dt.datetime.combine(day, t))
+        if self.year is None:
+            ref = _dt.datetime.fromtimestamp(self.ref, self.tz)
+            probe = _dt.datetime.strptime(f"{ref.year} {text}", f"%Y {fmt}")
+            # a first stamp after the reference (+2 days of slack) belongs to last year
+            self.year = ref.year - 1 if probe - ref.replace(tzinfo=None) > _dt.timedelta(days=2) else ref.year
+            self._last_month = probe.month
+        dt = _dt.datetime.strptime(f"{self.year} {text}", f"%Y {fmt}")
+        if dt.month < self._last_month - 6 and not self.newest_first:  # Dec → Jan: New Year
+            self.year += 1
+            self._cache.clear()
+            dt = dt.replace(year=self.year)
+        elif dt.month > self._last_month + 6 and self.newest_first:  # Jan → Dec, newest first
+            self.year -= 1
+            self._cache.clear()
+            dt = dt.replace(year=self.year)
+        self._last_month = dt.month
+        return self._to_epoch(dt)

@@ -1,0 +1,133 @@
+"""A case: what one signature is evaluated on — the gateway's and the client's view of one
+negotiation (either may be missing), plus pluggable fact sources (the input summary of each
+side, lint facts).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..analysis import Analysis, InputSummary
+from ..negotiation.records import EventRef, Negotiation, Role, Side
+
+SIDES = ("gateway", "client")
+
+
+@dataclass(slots=True)
+class Hit:
+    """One piece of evidence a condition matched: where, when, and the facts it carries."""
+
+    side: str  # 'gateway' | 'client' | 'config'
+    ref: EventRef | None
+    ts: float | None = None  # corrected to the reference clock
+    facts: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None  # for evidence that is not an event (lint facts)
+    source: str | None = None  # input name for non-event evidence
+    line: int | None = None  # line in `source`
+
+
+@dataclass(slots=True)
+class Case:
+    analysis: Analysis
+    sides: dict[str, Negotiation]  # 'gateway' / 'client' -> negotiation
+    _events: dict[tuple[int, int], Any] = field(default_factory=dict)
+
+    def negotiation(self, side: str) -> Negotiation | None:
+        return self.sides.get(side)
+
+    def present(self, side: str) -> bool:
+        return side in self.sides
+
+    @property
+    def paired(self) -> bool:
+        return len(self.sides) == 2
+
+    def ids(self) -> list[str]:
+        return [self.sides[s].id for s in SIDES if s in self.sides]
+
+    def input_summary(self, side: str) -> InputSummary | None:
+        neg = self.sides.get(side)
+        if neg is None or not (0 <= neg.input < len(self.analysis.inputs)):
+            return None
+        return self.analysis.inputs[neg.input]
+
+    def input_name(self, index: int) -> str:
+        if 0 <= index < len(self.analysis.inputs):
+            return self.analysis.inputs[index].spec.name
+        return f"input{index}"
+
+    def corrected(self, ts: float | None, input_index: int) -> float | None:
+        if ts is None:
+            return None
+        return ts - self.analysis.correlation.input_shift.get(input_index, 0.0)
+
+    def event_at(self, ref: EventRef | None) -> Any:
+        """The event a reference points at (for its text), from the case's negotiations."""
+        if ref is None:
+            return None
+        if not self._events:
+            for neg in self.sides.values():
+                for ev in neg.events:
+                    self._events.setdefault((ev.input, ev.line), ev)
+        return self._events.get((ref.input, ref.line))
+
+    def siblings(self, side: str) -> list[Negotiation]:
+        """Every negotiation of the same input as this side's (itself included)."""
+        neg = self.sides.get(side)
+        if neg is None:
+            return []
+        return [n for n in self.analysis.negotiations if n.input == neg.input]
+
+
+def side_of(neg: Negotiation) -> str | None:
+    if neg.side is Side.GATEWAY:
+        return "gateway"
+    if neg.side is Side.CLIENT:
+        return "client"
+    if neg.role is Role.RESPONDER:
+        return "gateway"
+    if neg.role is Role.INITIATOR:
+        return "client"
+    return None
+
+
+def build_cases(analysis: Analysis) -> list[Case]:
+    """One case per paired group of negotiations (usually two), one per unpaired negotiation."""
+    by_id = {n.id: n for n in analysis.negotiations}
+    seen: set[str] = set()
+    cases: list[Case] = []
+    for neg in analysis.negotiations:
+        if neg.id in seen:
+            continue
+        group = [neg]
+        seen.add(neg.id)
+        peer_id = analysis.correlation.peer.get(neg.id)
+        peer = by_id.get(peer_id) if peer_id else None
+        if peer is not None and peer.id not in seen:
+            group.append(peer)
+            seen.add(peer.id)
+        cases.append(Case(analysis, _assign(group, analysis)))
+    return cases
+
+
+def _assign(group: list[Negotiation], analysis: Analysis) -> dict[str, Negotiation]:
+    sides: dict[str, Negotiation] = {}
+    undecided = []
+    for neg in group:
+        side = side_of(neg)
+        if side and side not in sides:
+            sides[side] = neg
+        else:
+            undecided.append(neg)
+    for neg in undecided:  # both claim one side, or nothing is known: the busier input is the gateway
+        free = [s for s in SIDES if s not in sides]
+        if not free:
+            break
+        if len(free) == 2:
+            counts = sum(1 for n in analysis.negotiations if n.input == neg.input)
+            others = [n for n in group if n is not neg]
+            other_counts = max((sum(1 for n in analysis.negotiations if n.input == o.input) for o in others), default=0)
+            sides["gateway" if counts >= other_counts else "client"] = neg
+        else:
+            sides[free[0]] = neg
+    return sides

@@ -1,0 +1,367 @@
+"""The condition language of signatures: parsed from TOML tables, evaluated on a Case.
+
+Every condition is a small record with `eval(case, captures) -> list[Hit] | None`: None means
+"does not hold", a list (possibly empty) means it holds, with the evidence it matched.
+The kinds (see docs/patterns.md for the TOML form):
+- Items: a collection of one side's negotiation (messages, observations, events, children,
+  certs, auth, deletes, siblings) has between `min` and `max` items passing field tests;
+- Fact: a value at a dotted path of a side's negotiation (`input.*` = its input summary) or of
+  the lint model (`on = "lint"`) passes field tests;
+- Present: a side is present in the case;
+- Sequence: item conditions that hold in this order (corrected time, then line);
+- All / Any / Not.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..negotiation.records import EventRef
+from .case import SIDES, Case, Hit
+from .values import Op, SignatureError, lookup, norm, parse_ops
+
+ON_VALUES = ("gateway", "client", "any", "both", "lint")
+COLLECTIONS = ("messages", "observations", "events", "children", "certs", "auth", "deletes", "siblings")
+COMMON = {"on", "cite", "min", "max"}
+
+
+@dataclass(slots=True)
+class Items:
+    on: str
+    collection: str
+    where: dict[str, list[Op]]
+    min: int = 1
+    max: int | None = None
+    same: tuple[str, ...] = ()  # siblings only: fields equal to this side's negotiation
+    cite: bool = True
+
+    def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        if self.on == "lint":
+            return self._lint(case, captures)
+        results = [self._side(case, side, captures) for side in _sides(self.on, case)]
+        if self.on == "both":
+            return None if any(r is None for r in results) or not results else [h for r in results for h in r]
+        ok = [r for r in results if r is not None]
+        if not ok:
+            return None
+        return [h for r in ok for h in r]
+
+    def _lint(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        model = case.analysis.lint
+        if model is None:
+            return None
+        items = [x for v in lookup(model, self.collection) for x in (v if isinstance(v, (list, tuple)) else [v])]
+        matched = [item for item in items if all(_field_ok(item, n, ops, {}) for n, ops in self.where.items())]
+        hits = [_loc_hit(item) for item in matched]
+        if len(hits) < self.min or (self.max is not None and len(hits) > self.max):
+            return None
+        for item in matched:  # lint issues (lint.records.LintIssue) carry {fact.*} values and more places to cite
+            for key, value in (getattr(item, "facts", None) or {}).items():
+                captures.setdefault(key, value)
+            hits.extend(Hit("config", None, None, {}, text=str(text), source=str(loc.path), line=int(loc.line or 0))
+                        for loc, text in getattr(item, "evidence", None) or ())
+        return [h for h in hits if h is not None] if self.cite else []
+
+    def _side(self, case: Case, side: str, captures: dict[str, Any]) -> list[Hit] | None:
+        neg = case.negotiation(side)
+        if neg is None:
+            return None
+        local: dict[str, Any] = {}
+        hits = []
+        for item in _collection(case, side, self.collection):
+            if self.same and any(lookup(item, f) != lookup(neg, f) for f in self.same):
+                continue
+            if all(_field_ok(item, name, ops, local) for name, ops in self.where.items()):
+                hits.append(_hit(case, side, self.collection, item))
+        if len(hits) < self.min or (self.max is not None and len(hits) > self.max):
+            return None
+        for hit in hits:
+            for key, value in hit.facts.items():
+                captures.setdefault(key, value)
+        for key, value in local.items():
+            captures.setdefault(key, value)
+        return hits if self.cite else []
+
+
+@dataclass(slots=True)
+class Fact:
+    on: str
+    path: str
+    ops: list[Op]
+    cite: bool = True
+
+    def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        if self.on == "lint":
+            return self._check(case.analysis.lint, "config", case, captures) if case.analysis.lint is not None else None
+        results = []
+        for side in _sides(self.on, case):
+            neg = case.negotiation(side)
+            if neg is None:
+                results.append(None)
+                continue
+            root: Any = neg
+            path = self.path
+            if path.startswith("input."):
+                root, path = case.input_summary(side), path[len("input."):]
+            results.append(self._check(root, side, case, captures, path))
+        if self.on == "both":
+            return None if not results or any(r is None for r in results) else [h for r in results for h in r]
+        ok = [r for r in results if r is not None]
+        return [h for r in ok for h in r] if ok else None
+
+    def _check(self, root: Any, side: str, case: Case, captures: dict[str, Any], path: str | None = None) -> list[Hit] | None:
+        values = lookup(root, self.path if path is None else path) or [None]
+        for value in values:
+            local: dict[str, Any] = {}
+            if all(op.test(value, local) for op in self.ops):
+                captures.update({k: v for k, v in local.items() if k not in captures})
+                return _fact_evidence(case, side, root, self.path) if self.cite else []
+        return None
+
+
+@dataclass(slots=True)
+class Present:
+    side: str
+    want: bool = True
+
+    def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        if self.side == "lint":
+            return [] if (case.analysis.lint is not None) == self.want else None
+        if self.side == "both":
+            have = case.paired
+        else:
+            have = case.present(self.side)
+        return [] if have == self.want else None
+
+
+@dataclass(slots=True)
+class Sequence:
+    steps: list[Any]
+
+    def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        chain: list[Hit] = []
+        last: tuple[float, int] | None = None
+        for step in self.steps:
+            hits = step.eval(case, captures)
+            if not hits:
+                return None
+            later = [h for h in hits if last is None or _order(h) > last]
+            if not later:
+                return None
+            first = min(later, key=_order)
+            chain.append(first)
+            last = _order(first)
+        return chain
+
+
+@dataclass(slots=True)
+class Optional:
+    """Cites its evidence when it holds, never fails (evidence from the other side)."""
+
+    part: Any
+
+    def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        got = self.part.eval(case, captures)
+        return got or []
+
+
+@dataclass(slots=True)
+class All:
+    parts: list[Any]
+
+    def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        hits: list[Hit] = []
+        for part in self.parts:
+            got = part.eval(case, captures)
+            if got is None:
+                return None
+            hits.extend(got)
+        return hits
+
+
+@dataclass(slots=True)
+class AnyOf:
+    parts: list[Any]
+
+    def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        for part in self.parts:
+            got = part.eval(case, captures)
+            if got is not None:
+                return got
+        return None
+
+
+@dataclass(slots=True)
+class Not:
+    part: Any
+
+    def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
+        return [] if self.part.eval(case, {}) is None else None
+
+
+# --- evaluation helpers ---------------------------------------------------------------
+
+def _sides(on: str, case: Case) -> list[str]:
+    return list(SIDES) if on in ("any", "both") else [on]
+
+
+def _order(hit: Hit) -> tuple[float, int]:
+    return (hit.ts if hit.ts is not None else float("-inf"), hit.ref.line if hit.ref else 0)
+
+
+def _collection(case: Case, side: str, name: str) -> list[Any]:
+    if name == "siblings":
+        return case.siblings(side)
+    neg = case.negotiation(side)
+    return list(getattr(neg, name)) if neg is not None else []
+
+
+def _field_ok(item: Any, name: str, ops: list[Op], captures: dict[str, Any]) -> bool:
+    if name == "facts" or name.startswith("facts."):
+        values = lookup(getattr(item, "facts", None) or {}, name[len("facts."):]) if "." in name else [getattr(item, "facts", None)]
+    elif name == "is_request" or name == "request":
+        values = [getattr(item, "is_request", None)]
+    else:
+        values = lookup(item, name)
+    values = values or [None]
+    return any(all(op.test(v, captures) for op in ops) for v in values)
+
+
+def _ref_of(item: Any) -> EventRef | None:
+    ref = getattr(item, "ref", None)
+    if isinstance(ref, EventRef):
+        return ref
+    refs = getattr(item, "refs", None)
+    if refs:
+        return refs[0]
+    if hasattr(item, "input") and hasattr(item, "line") and isinstance(getattr(item, "line"), int):
+        return EventRef(item.input, item.line)  # an Event
+    return None
+
+
+def _hit(case: Case, side: str, collection: str, item: Any) -> Hit:
+    if collection == "siblings":
+        ref = item.events and EventRef(item.events[0].input, item.events[0].line) or None
+        return Hit(side, ref, case.corrected(item.first_ts, item.input), {})
+    ref = _ref_of(item)
+    ts = getattr(item, "ts", None)
+    if ts is None and collection == "children":
+        ts = getattr(item, "established_at", None)
+    facts: dict[str, Any] = {}
+    if collection == "events":
+        facts = dict(item.facts or {})
+    elif collection == "observations":
+        facts = dict(item.detail or {})
+    elif collection == "messages":
+        facts = {"size": item.size, "exchange": item.exchange, "payloads": list(item.payloads)}
+    neg = case.negotiation(side)
+    return Hit(side, ref, case.corrected(ts, ref.input if ref else (neg.input if neg else 0)), facts)
+
+
+def _fact_evidence(case: Case, side: str, root: Any, path: str) -> list[Hit]:
+    """Proposal sets point at their lines; lint facts may carry file/line."""
+    head = path.split(".")[0]
+    if side != "config":
+        refs = getattr(getattr(root, head, None), "refs", None)
+        return [Hit(side, r, None) for r in refs[:3]] if refs else []
+    hits = [_loc_hit(v) for v in (lookup(root, path.rsplit(".", 1)[0]) if "." in path else [])]
+    return [h for h in hits if h is not None][:3]
+
+
+def _loc_hit(item: Any) -> Hit | None:
+    """Evidence for a lint record: its `loc` (path, line)."""
+    loc = getattr(item, "loc", None)
+    path, line = getattr(loc, "path", None), getattr(loc, "line", None)
+    if not path:
+        return None
+    label = getattr(item, "name", None) or getattr(item, "subject", None) or type(item).__name__
+    return Hit("config", None, None, {}, text=str(label), source=str(path), line=int(line or 0))
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+def parse_when(spec: Any, where: str) -> All:
+    """The `when` array of a signature: every entry must hold."""
+    if isinstance(spec, dict):
+        spec = [spec]
+    if not isinstance(spec, list) or not spec:
+        raise SignatureError(f"{where}: 'when' must be a non-empty array of condition tables")
+    return All([parse_condition(c, f"{where}.when[{i}]") for i, c in enumerate(spec)])
+
+
+def parse_condition(spec: Any, where: str, on: str = "any") -> Any:
+    if not isinstance(spec, dict):
+        raise SignatureError(f"{where}: a condition must be a table, got {type(spec).__name__}")
+    if spec.get("optional"):
+        return Optional(parse_condition({k: v for k, v in spec.items() if k != "optional"}, where, on))
+    on = spec.get("on", on)
+    if on not in ON_VALUES:
+        raise SignatureError(f"{where}: on = {on!r}, expected one of {', '.join(ON_VALUES)}")
+    cite = bool(spec.get("cite", True))
+    if "items" in spec:  # generic form: { items = "certs", where = { ... } } (any side or the lint model)
+        spec = {**{k: v for k, v in spec.items() if k not in ("items", "where")}, str(spec["items"]): spec.get("where", {})}
+        if on != "lint" and next(k for k in spec if k not in COMMON | {"same"}) not in COLLECTIONS:
+            raise SignatureError(f"{where}: items must be one of {', '.join(COLLECTIONS)} (or any list of the lint model with on = \"lint\")")
+    kinds = [k for k in ("all", "any", "not", "sequence", "fact", "present", "observation", *COLLECTIONS) if k in spec]
+    if on == "lint" and not kinds:
+        kinds = [k for k in spec if k not in COMMON | {"same"}][:1]
+    if len(kinds) != 1:
+        raise SignatureError(f"{where}: a condition needs exactly one of all/any/not/sequence/fact/present/"
+                             f"observation/{'/'.join(COLLECTIONS)}, got {kinds or 'none'}")
+    kind = kinds[0]
+    if kind in ("all", "any", "sequence"):
+        _only(spec, {kind, "on"}, where)
+        parts = spec[kind]
+        if not isinstance(parts, list) or not parts:
+            raise SignatureError(f"{where}: {kind} needs a non-empty array")
+        parsed = [parse_condition(p, f"{where}.{kind}[{i}]", on) for i, p in enumerate(parts)]
+        return All(parsed) if kind == "all" else AnyOf(parsed) if kind == "any" else Sequence(parsed)
+    if kind == "not":
+        _only(spec, {"not", "on"}, where)
+        return Not(parse_condition(spec["not"], f"{where}.not", on))
+    if kind == "present":
+        _only(spec, {"present", "on"}, where)
+        value = spec["present"]
+        if isinstance(value, bool):
+            return Present(on if on != "any" else "both", value)
+        if value not in ("gateway", "client", "both", "lint"):
+            raise SignatureError(f"{where}: present = {value!r}, expected gateway/client/both/lint or a boolean")
+        return Present(value, True)
+    if kind == "fact":
+        ops = {k: v for k, v in spec.items() if k not in ("fact", "on", "cite")}
+        if not ops:
+            raise SignatureError(f"{where}: fact {spec['fact']!r} needs at least one operator")
+        return Fact(on, str(spec["fact"]), parse_ops(ops, f"{where}.{spec['fact']}"), cite)
+    if kind == "observation":
+        _only(spec, COMMON | {"observation", "direction"}, where)
+        where_ops = {"code": [Op("has-any", spec["observation"] if isinstance(spec["observation"], list) else [spec["observation"]])]}
+        if "direction" in spec:
+            where_ops["direction"] = parse_ops(spec["direction"], where)
+        return Items(on, "observations", where_ops, *_bounds(spec, where), cite=cite)
+    # a collection
+    _only(spec, COMMON | {kind, "same"}, where)
+    table = spec[kind]
+    if not isinstance(table, dict):
+        raise SignatureError(f"{where}: {kind} needs a table of field tests")
+    same = spec.get("same", ())
+    if same and kind != "siblings":
+        raise SignatureError(f"{where}: 'same' only applies to siblings")
+    where_ops = {name: parse_ops(test, f"{where}.{kind}.{name}") for name, test in table.items()}
+    return Items(on, kind, where_ops, *_bounds(spec, where), same=tuple([same] if isinstance(same, str) else same), cite=cite)
+
+
+def _bounds(spec: dict, where: str) -> tuple[int, int | None]:
+    hi = spec.get("max")
+    lo = spec.get("min", 0 if hi is not None else 1)
+    if not isinstance(lo, int) or (hi is not None and not isinstance(hi, int)):
+        raise SignatureError(f"{where}: min/max must be integers")
+    return lo, hi
+
+
+def _only(spec: dict, allowed: set[str], where: str) -> None:
+    extra = set(spec) - allowed - {"cite"}
+    if extra:
+        raise SignatureError(f"{where}: unexpected key(s) {', '.join(sorted(extra))}")
+
+
+__all__ = ["All", "AnyOf", "Fact", "Items", "Not", "Present", "Sequence", "parse_condition", "parse_when", "norm"]

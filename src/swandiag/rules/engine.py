@@ -1,0 +1,118 @@
+"""Evaluates signatures on an Analysis and returns ranked findings.
+
+Each signature is tried on every case (a negotiation with its paired peer, see case.py); the
+findings of one signature over several cases merge into one finding citing all of them.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..analysis import Analysis
+from .case import SIDES, Case, Hit, build_cases
+from .placeholders import fill
+from .ranking import rank
+from .records import Evidence, Finding, Fix
+from .signature import Signature
+
+MAX_EVIDENCE = 12
+_SIDE_ORDER = {"gateway": 0, "client": 1, "config": 2}
+
+
+def evaluate(analysis: Analysis, signatures: Iterable[Signature]) -> list[Finding]:
+    cases = build_cases(analysis)
+    merged: dict[str, Finding] = {}
+    for sig in signatures:
+        targets = cases if sig.scope == "case" else [Case(analysis, {})]
+        for case in targets:
+            if not applies(sig, case):
+                continue
+            finding = match(sig, case)
+            if finding is not None:
+                _merge(merged, finding)
+    return rank(list(merged.values()), {s.id: s.explains for s in signatures})
+
+
+def match(sig: Signature, case: Case) -> Finding | None:
+    captures: dict[str, Any] = {}
+    hits = sig.when.eval(case, captures)
+    if hits is None:
+        return None
+    return Finding(
+        id=sig.id,
+        severity=sig.severity,
+        confidence=sig.confidence,
+        title=sig.title,
+        explanation=fill(sig.explanation, case, captures).strip(),
+        negotiations=case.ids(),
+        evidence=evidence(case, hits),
+        fix=Fix(
+            gateway={k: fill(v, case, captures) for k, v in sig.fix.gateway.items()},
+            client={k: fill(v, case, captures) for k, v in sig.fix.client.items()},
+            summary=fill(sig.fix.summary, case, captures),
+        ),
+        references=list(sig.references),
+        inconclusive=sig.inconclusive,
+        collect=[fill(c, case, captures) for c in sig.collect],
+    )
+
+
+def applies(sig: Signature, case: Case) -> bool:
+    a = sig.applies
+    negs = list(case.sides.values())
+    if a.sides and not all(case.present(s) for s in a.sides):
+        return False
+    versions = {n.ike_version for n in negs if n.ike_version}
+    if a.ike and versions and not versions & set(a.ike):
+        return False
+    platforms = {n.client_platform for n in negs if n.client_platform}
+    if a.platform and platforms and not any(p.startswith(w) for p in platforms for w in a.platform):
+        return False
+    gw = case.negotiation("gateway")
+    if a.role and gw is not None and gw.role.value != "unknown" and gw.role.value not in a.role:
+        return False
+    if a.daemon and negs and not any(n.daemon in a.daemon for n in negs):
+        return False
+    return True
+
+
+def evidence(case: Case, hits: list[Hit]) -> list[Evidence]:
+    seen: set[tuple[str, int]] = set()
+    ordered = sorted(hits, key=lambda h: (_SIDE_ORDER.get(h.side, 3), h.ts if h.ts is not None else 0.0,
+                                          h.ref.line if h.ref else (h.line or 0)))
+    out: list[Evidence] = []
+    for hit in ordered:
+        if hit.ref is not None:
+            name, line = case.input_name(hit.ref.input), hit.ref.line
+            event = case.event_at(hit.ref)
+            text = event.text if event is not None else (hit.text or "")
+        elif hit.source is not None and hit.line is not None:
+            name, line, text = hit.source, hit.line, hit.text or ""
+        else:
+            continue
+        if (name, line) in seen:
+            continue
+        seen.add((name, line))
+        out.append(Evidence(input=name, line=line, text=text, side=hit.side))
+    if len(out) > MAX_EVIDENCE:  # keep both sides represented
+        per_side = {s: [e for e in out if e.side == s] for s in (*SIDES, "config")}
+        keep = []
+        while len(keep) < MAX_EVIDENCE and any(per_side.values()):
+            for s in per_side:
+                if per_side[s] and len(keep) < MAX_EVIDENCE:
+                    keep.append(per_side[s].pop(0))
+        out = [e for e in out if e in keep]
+    return out
+
+
+def _merge(merged: dict[str, Finding], new: Finding) -> None:
+    old = merged.get(new.id)
+    if old is None:
+        merged[new.id] = new
+        return
+    old.confidence = max(old.confidence, new.confidence)
+    old.negotiations.extend(n for n in new.negotiations if n not in old.negotiations)
+    room = MAX_EVIDENCE - len(old.evidence)
+    old.evidence.extend([e for e in new.evidence if e not in old.evidence][:max(room, 0)])
+    if new.explanation and new.explanation not in old.explanation and old.explanation.count("\n\n") < 2:
+        old.explanation += "\n\n" + new.explanation
+    old.collect.extend(c for c in new.collect if c not in old.collect)

@@ -1,0 +1,103 @@
+"""Fills `{side.name}` / `{fact.name}` placeholders in explanations, fixes and collect lists.
+
+A tiny substitution over a fixed whitelist: `side` is gateway, client or any (the first side
+that has a value); `fact.NAME` is a fact captured by the conditions that matched (named regex
+groups, event facts, observation details). Nothing is evaluated; an unknown or empty name
+becomes '?'.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import regex
+
+from ..negotiation.records import Negotiation
+from .case import SIDES, Case
+from .values import REGEX_TIMEOUT, norm
+
+_PLACEHOLDER = regex.compile(r"\{(gateway|client|any|fact)\.([a-z0-9_]+)\}")
+MISSING = "?"
+
+
+def _ep(e) -> str | None:
+    if e.addr is None:
+        return None
+    return f"{e.addr}[{e.port}]" if e.port else e.addr
+
+
+def _join(items) -> str | None:
+    items = [str(norm(i)) for i in items if i not in (None, "")]
+    return ", ".join(items) if items else None
+
+
+FIELDS: dict[str, Callable[[Negotiation], Any]] = {
+    "id": lambda n: n.id,
+    "conn": lambda n: n.conn,
+    "host": lambda n: n.host,
+    "role": lambda n: norm(n.role),
+    "ike_version": lambda n: f"IKEv{n.ike_version}" if n.ike_version else None,
+    "local_id": lambda n: n.local_id,
+    "remote_id": lambda n: n.remote_id,
+    "local": lambda n: _ep(n.local),
+    "remote": lambda n: _ep(n.remote),
+    "client_platform": lambda n: n.client_platform,
+    "daemon": lambda n: n.daemon,
+    "daemon_version": lambda n: n.daemon_version,
+    "outcome": lambda n: norm(n.outcome),
+    "failed_stage": lambda n: norm(n.failed_stage),
+    "failure_reason": lambda n: n.failure_reason,
+    "mode": lambda n: n.mode,
+    "eap_identity": lambda n: n.eap_identity,
+    "xauth_user": lambda n: n.xauth_user,
+    "ike_received": lambda n: _join(n.ike_proposals.received),
+    "ike_configured": lambda n: _join(n.ike_proposals.configured),
+    "ike_selected": lambda n: n.ike_proposals.selected,
+    "esp_received": lambda n: _join(n.esp_proposals.received),
+    "esp_configured": lambda n: _join(n.esp_proposals.configured),
+    "esp_selected": lambda n: n.esp_proposals.selected,
+    "certs_received": lambda n: _join(c.subject for c in n.certs if norm(c.direction) == "in"),
+    "certs_sent": lambda n: _join(c.subject for c in n.certs if norm(c.direction) == "out"),
+    "certreqs_received": lambda n: _join(n.certreqs_received),
+    "certreqs_sent": lambda n: _join(n.certreqs_sent),
+    "vips_requested": lambda n: _join(n.vips_requested),
+    "vips_assigned": lambda n: _join(n.vips_assigned),
+    "children": lambda n: _join(c.name for c in n.children),
+    "child_ts": lambda n: _join(f"{c.ts_local} === {c.ts_remote}" for c in n.children if c.ts_local or c.ts_remote),
+    "auth_methods": lambda n: _join(sorted({a.method for a in n.auth if a.method})),
+}
+
+
+def known(text: str) -> list[str]:
+    """Placeholders in `text` that are not in the whitelist (for the loader's checks)."""
+    bad = []
+    for m in regex.finditer(r"\{([a-z_]+\.[a-z0-9_]+)\}", text, timeout=REGEX_TIMEOUT):
+        inner = _PLACEHOLDER.fullmatch("{" + m.group(1) + "}", timeout=REGEX_TIMEOUT)
+        if not inner or (inner.group(1) != "fact" and inner.group(2) not in FIELDS):
+            bad.append(m.group(0))
+    return bad
+
+
+def fill(text: str, case: Case, facts: dict[str, Any]) -> str:
+    def value(m: regex.Match) -> str:
+        scope, name = m.group(1), m.group(2)
+        if scope == "fact":
+            v = facts.get(name)
+            if isinstance(v, (list, tuple)):
+                v = _join(v)
+            return MISSING if v in (None, "") else str(norm(v))
+        getter = FIELDS.get(name)
+        if getter is None:
+            return MISSING
+        sides = SIDES if scope == "any" else (scope,)
+        for side in sides:
+            neg = case.negotiation(side)
+            if neg is not None:
+                v = getter(neg)
+                if v not in (None, ""):
+                    return str(v)
+        return MISSING
+
+    try:
+        return _PLACEHOLDER.sub(value, text, timeout=REGEX_TIMEOUT * 10)
+    except TimeoutError:
+        return text

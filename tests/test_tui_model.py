@@ -1,0 +1,131 @@
+"""The TUI's data side: line index (plain, compressed, growing, rotated), merged order, filters,
+hostile text, ladder rungs. No app is started here."""
+from __future__ import annotations
+
+import gzip
+import math
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from swandiag.analysis import Analysis
+from swandiag.correlate.records import Correlation
+from swandiag.ingest.sources import resolve
+from swandiag.negotiation.records import Direction, EventRef, Message, Negotiation, Side
+from swandiag.tui.ladder import render_rung, rungs
+from swandiag.tui.lineindex import LineIndex
+from swandiag.tui.merged import LogFilter, LogModel, key
+from swandiag.tui.model import AnalysisView
+from swandiag.tui.text import compile_user_regex, highlighted
+
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+NO_CERTREQ = CORPUS / "lab" / "no-certreq"
+
+
+def _index(path: Path) -> LineIndex:
+    specs, _ = resolve([str(path)])
+    return LineIndex.open(specs[0])
+
+
+def test_index_matches_the_file_line_for_line():
+    path = NO_CERTREQ / "client.log"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ix = _index(path)
+    assert ix.lines == len(lines)
+    assert ix.line(1) == lines[0]
+    assert ix.line(2319) == lines[2318]
+    assert "no trusted RSA public key found for 'vpn.example.com'" in ix.line(2319)
+    assert ix.line(len(lines) + 1) == ""
+
+
+def test_compressed_input_is_indexed_after_decompression(tmp_path):
+    src = NO_CERTREQ / "gateway.log"
+    gz = tmp_path / "gateway.log.gz"
+    with open(src, "rb") as fin, gzip.open(gz, "wb") as fout:
+        shutil.copyfileobj(fin, fout)
+    ix = _index(gz)
+    assert ix.lines == len(src.read_text(encoding="utf-8").splitlines())
+    assert ix.line(5) == src.read_text(encoding="utf-8").splitlines()[4]
+    assert ix.live_path is None  # a compressed file is not followed
+    ix.close()
+
+
+def _copy_head(dst: Path, n: int) -> list[str]:
+    lines = (NO_CERTREQ / "client.log").read_text(encoding="utf-8").splitlines(keepends=True)
+    dst.write_text("".join(lines[:n]), encoding="utf-8")
+    return lines
+
+
+def test_growth_and_rotation_are_followed(tmp_path):
+    live = tmp_path / "charon.log"
+    lines = _copy_head(live, 10)
+    ix = _index(live)
+    assert ix.lines == 10 and ix.check() == ""
+    with open(live, "a", encoding="utf-8") as fh:
+        fh.writelines(lines[10:15])
+    assert ix.check() == "grown" and ix.lines == 15
+    assert ix.line(15) == lines[14].rstrip("\n")
+    os.rename(live, tmp_path / "charon.log.1")  # logrotate: rename, re-create
+    live.write_text("".join(lines[15:18]), encoding="utf-8")
+    assert ix.check() == "rotated"
+    assert ix.lines == 18
+    assert ix.line(16) == lines[15].rstrip("\n") and ix.line(10) == lines[9].rstrip("\n")
+    assert ix.member_paths() == [str(tmp_path / "charon.log.1"), str(live)]
+    ix.close()
+
+
+def test_merge_interleaves_by_corrected_time_and_filters(tmp_path):
+    a, b = tmp_path / "a.log", tmp_path / "b.log"
+    a.write_text("a1\na2\na3\n", encoding="utf-8")
+    b.write_text("b1\nb2\n", encoding="utf-8")
+    specs, _ = resolve([str(a), str(b)])
+    log = LogModel([LineIndex.open(s) for s in specs])
+    col = log.collector()
+    for line, ts in ((1, 10.0), (2, 20.0), (3, 30.0)):
+        col.record(0, line, 1, ts, 1, "IKE")
+    col.record(1, 1, 1, 117.0, 2, "NET")  # input 1's clock is 100 s ahead
+    col.record(1, 2, 1, 125.0, 1, "IKE")
+    log.adopt(col, {1: 100.0})
+    assert [log.text(k) for k in log.rows] == ["a1", "b1", "a2", "b2", "a3"]
+    assert log.time(key(1, 1)) == pytest.approx(17.0)
+    log.apply_filter(LogFilter(inputs=frozenset({1})))
+    assert [log.text(k) for k in log.rows] == ["b1", "b2"]
+    log.apply_filter(LogFilter(max_level=1))
+    assert "b1" not in [log.text(k) for k in log.rows]
+    log.apply_filter(LogFilter(groups=frozenset({"NET"})))
+    assert [log.text(k) for k in log.rows] == ["b1"]
+    log.apply_filter(LogFilter(pattern=compile_user_regex("^a"), hide=True))
+    assert [log.text(k) for k in log.rows] == ["b1", "b2"]
+    log.apply_filter(LogFilter())
+    assert log.find(compile_user_regex("b2"), 0) == 3
+    assert log.row_at_time(19.0) == 2
+    assert math.isclose(log.time(log.rows[-1]), 30.0)
+
+
+def test_hostile_text_is_inert(tmp_path):
+    evil = tmp_path / "evil.log"
+    evil.write_bytes(b"Nov 29 22:15:43 08[IKE] id '\x1b]0;pwned\x07\x1b[2J[bold red]x[/bold red]'\n")
+    ix = _index(evil)
+    shown = ix.line(1)
+    assert "\x1b" not in shown and "\x07" not in shown
+    text = highlighted(shown)
+    assert "[bold red]x[/bold red]" in text.plain  # markup stays literal text
+
+
+def test_ladder_marks_matched_and_lost_messages():
+    t0 = 1_700_000_000.0
+    gw = Negotiation("gateway.log#1", 0, "gw", "charon", side=Side.GATEWAY)
+    cl = Negotiation("client.log#1", 1, "cl", "charon", side=Side.CLIENT)
+    cl.messages = [
+        Message("IKE_SA_INIT", 0, Direction.OUT, True, (), t0 + 5.0, EventRef(1, 10)),
+        Message("IKE_AUTH", 1, Direction.OUT, True, (), t0 + 5.2, EventRef(1, 20), retransmits=2),
+    ]
+    gw.messages = [Message("IKE_SA_INIT", 0, Direction.IN, True, (), t0 + 0.01, EventRef(0, 5))]
+    analysis = Analysis(negotiations=[gw, cl], correlation=Correlation(
+        peer={gw.id: cl.id, cl.id: gw.id}, input_shift={1: 5.0}))
+    rows = rungs(AnalysisView(analysis), cl)
+    assert [(r.label, r.state) for r in rows] == [("IKE_SA_INIT req #0", "matched"), ("IKE_AUTH req #1", "lost")]
+    assert rows[0].delay == pytest.approx(0.01)
+    assert "↻2" in render_rung(rows[1]).plain and "lost" in render_rung(rows[1]).plain
