@@ -24,7 +24,7 @@ def test_inspect_json_and_unrecognised(tmp_path, capsys):
     with open(os.path.join(CORPUS, "lab", "psk-mismatch", "gateway.log"), "rb") as fh:
         head = fh.read().split(b"\n")[:30]
     log.write_bytes(b"\n".join(head[:10] + [b"this is not charon"] + head[10:]) + b"\n")
-    rc = main(["inspect", "--show-unrecognised", "3", "--output", "json", str(log)])
+    rc = main(["inspect", "--show-unrecognised", "3", "--format", "json", str(log)])
     data = json.loads(capsys.readouterr().out)
     assert rc == 0
     (entry,) = data["inputs"]

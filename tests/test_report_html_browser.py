@@ -61,7 +61,7 @@ def _page_requests(netlog: Path) -> list[str]:
         params = event.get("params") or {}
         if names.get(event["type"]) == "URL_REQUEST_START_JOB" and params.get("initiator") != "not an origin":
             url = params.get("url", "")
-            if not url.startswith(("file:", "data:", "chrome:", "about:")):
+            if url and not url.startswith(("file:", "data:", "chrome:", "about:")):
                 urls.append(url)
     return urls
 

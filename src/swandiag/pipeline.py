@@ -21,6 +21,7 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
     from .correlate.pairing import correlate
     from .ingest.sources import resolve
     from .negotiation.builder import build
+    from .negotiation.fingerprint import annotate_platforms
     from .parse.stream import parse_input
     from .rules.engine import evaluate
     from .rules.lint_source import fold, lint_for, split_paths
@@ -39,7 +40,9 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
             events = _tap(events, options.on_event)
         analysis.negotiations.extend(build(events, parsed.summary))
         analysis.problems.extend(parsed.problems())
+    annotate_platforms(analysis.negotiations)
     analysis.correlation = correlate(analysis.negotiations, analysis.inputs, options.offsets)
+    analysis.problems.extend(analysis.correlation.notes)  # e.g. an --offset naming no input
     analysis.lint = lint_for(lint_paths, analysis)
     if analysis.lint is not None:
         analysis.problems.extend(str(p) for p in analysis.lint.problems)

@@ -92,6 +92,11 @@ def run(args) -> int:
     from ..ingest.sources import resolve
     from ..parse.stream import parse_input
 
+    # `--format json|text` picks the output (no log format is called plain json/text)
+    for value in list(args.log_format):
+        if value in ("json", "text"):
+            args.output = value
+            args.log_format.remove(value)
     options = options_from_args(args)
     specs, problems = resolve(args.inputs)
     for p in problems:

@@ -21,6 +21,7 @@ class TimeWindow:
 
     expected: float
     tol: float
+    assumed: bool = False  # no measured offset: clocks assumed in sync, loosely
 
 
 @dataclass(slots=True, frozen=True)

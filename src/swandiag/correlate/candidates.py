@@ -12,8 +12,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from .align import TimeWindow, compatible
 from ..negotiation.records import Role
+from .align import TimeWindow, compatible
 from .features import NON_ESP_MARKER, MessageFeature, NegotiationFeatures
 
 UNTIMED_BUCKET_CAP = 2000  # beyond this a time-less key says nothing about who is who
@@ -104,10 +104,10 @@ def packet_candidates(f: NegotiationFeatures, index: MessageIndex, other: int,
 def vote_deltas(f: NegotiationFeatures, index: MessageIndex, other: int, cap: int,
                 per_voter: int) -> list[tuple[float, bool]]:
     """Raw time differences (other − f) to every packet of input `other` that structurally could
-    be a copy of one of f's first `per_voter` sized packets, with whether f sent it: material
-    for a coarse offset vote."""
+    be a copy of one of f's first `per_voter` packets (sized, or at least of a known exchange),
+    with whether f sent it: material for a coarse offset vote."""
     out: list[tuple[float, bool]] = []
-    voting = [m for m in f.messages if m.ts is not None and m.size is not None][:per_voter]
+    voting = [m for m in f.messages if m.ts is not None and (m.size is not None or m.exchange)][:per_voter]
     for m in voting:
         for t, owner in index.hits(m, other, None, cap):
             if t is not None and not same_role(f, index.feature(owner)):
@@ -153,7 +153,8 @@ def strong_candidates(feats: list[NegotiationFeatures]) -> set[tuple[int, int]]:
 
 
 class AttributeIndex:
-    """Negotiations by who they say they are and which virtual IP they hold."""
+    """Negotiations by who they say they are, which virtual IP they hold, and (for those
+    without logged packets) their two endpoints."""
 
     def __init__(self, feats: list[NegotiationFeatures]) -> None:
         self._by: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -166,10 +167,15 @@ class AttributeIndex:
                 self._by[("user", value)].append(f.index)
             for value in f.vips:
                 self._by[("vip", value)].append(f.index)
+            if f.local_addr and f.remote_addr:
+                self._by[("ends", f"{f.local_addr}>{f.remote_addr}")].append(f.index)
 
     def lookup(self, f: NegotiationFeatures) -> set[int]:
         keys = [("remote", v) for v in f.local_ids] + [("local", v) for v in f.remote_ids]
         keys += [("user", v) for v in f.user_ids] + [("vip", v) for v in f.vips]
+        if not f.messages and f.local_addr and f.remote_addr:
+            # no packets logged on this side: its endpoints are all there is to go on
+            keys.append(("ends", f"{f.remote_addr}>{f.local_addr}"))
         out: set[int] = set()
         for key in keys:
             holders = self._by.get(key, ())

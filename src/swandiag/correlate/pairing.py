@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from ..analysis import InputSummary
 from ..negotiation.records import Negotiation, Role
 from .align import TimeWindow
-from .candidates import AttributeIndex, MessageIndex, packet_candidates, strong_candidates, vote_deltas
+from .candidates import (
+    AttributeIndex, MessageIndex, packet_candidates, same_role, strong_candidates, vote_deltas,
+)
 from .clock import (
     Estimate, Shift, coarse_offset, estimate, override_index, resolution, resolve_shifts, samples_from,
 )
@@ -25,6 +27,8 @@ from .records import ClockOffset, Correlation, Pairing, PairingEvidence
 from .score import Scored, score_pair
 
 BASE_TOLERANCE_S = 3.0  # transit + the 1-s resolution of both sides + scheduling jitter
+# inputs with no packet in common (a client logging at INFO level): clocks assumed NTP-synced
+ASSUMED_TOLERANCE_S = 120.0
 REPAIR_ROUNDS = 3
 REPAIR_THRESHOLD_S = 0.25
 MAX_CANDIDATES = 16  # per negotiation and other input, most packet hits first
@@ -57,12 +61,20 @@ class _Context:
         self.index = MessageIndex(self.feats)
         self.attributes = AttributeIndex(self.feats)
         self.shifts: dict[int, Shift] = {}
+        self._spans: dict[int, tuple[float, float] | None] = {}
 
     def name(self, index: int) -> str:
         for s in self.inputs:
             if s.spec.index == index:
                 return s.spec.name
         return f"input {index}"
+
+    def span(self, index: int) -> tuple[float, float] | None:
+        """First and last raw time of an input's negotiations."""
+        if index not in self._spans:
+            times = [t for f in self.by_input[index] for t in (f.first_ts, f.last_ts) if t is not None]
+            self._spans[index] = (min(times), max(times)) if times else None
+        return self._spans[index]
 
     def may_pair(self, i: int, j: int) -> bool:
         return i != j and bool(self.by_input[i]) and bool(self.by_input[j]) and (
@@ -71,8 +83,10 @@ class _Context:
     def window(self, i: int, j: int) -> TimeWindow | None:
         """Where input j's raw time of a packet falls relative to input i's raw time."""
         si, sj = self.shifts.get(i), self.shifts.get(j)
-        if si is None or sj is None or si.root != sj.root or i not in self.timed or j not in self.timed:
+        if si is None or sj is None or i not in self.timed or j not in self.timed:
             return None
+        if si.root != sj.root:
+            return TimeWindow(0.0, ASSUMED_TOLERANCE_S, assumed=True)
         return TimeWindow(sj.shift - si.shift, BASE_TOLERANCE_S + 2 * (si.uncertainty_s + sj.uncertainty_s))
 
     def score(self, x: int, y: int, use_time: bool = True) -> Scored | None:
@@ -80,9 +94,10 @@ class _Context:
         return score_pair(a, b, self.window(a.input, b.input) if use_time else None)
 
 
-def _assign(scored: Iterable[Scored], taken: set[int] | None = None) -> list[Scored]:
-    """Global best-first one-to-one assignment."""
-    used = set(taken or ())
+def _assign(scored: Iterable[Scored]) -> list[Scored]:
+    """Global best-first one-to-one assignment (ties: the pair whose own clock offset agrees
+    best with its inputs' offset)."""
+    used: set[int] = set()
     out = []
     for s in sorted(scored, key=lambda s: (-s.score, s.gap, s.a, s.b)):
         if s.a in used or s.b in used:
@@ -111,7 +126,7 @@ def _edge_estimates(ctx: _Context, pairs: list[Scored]) -> dict[tuple[int, int],
 def _vote(ctx: _Context, i: int, j: int) -> Estimate | None:
     """Coarse offset of input j relative to i when no exact identifier links them."""
     small, large, sign = (i, j, 1.0) if len(ctx.by_input[i]) <= len(ctx.by_input[j]) else (j, i, -1.0)
-    voters = [f for f in ctx.by_input[small] if any(m.ts is not None and m.size for m in f.messages)]
+    voters = [f for f in ctx.by_input[small] if any(m.ts is not None and (m.size or m.exchange) for m in f.messages)]
     if len(voters) > VOTE_NEGOTIATIONS:
         step = len(voters) / VOTE_NEGOTIATIONS
         voters = [voters[int(k * step)] for k in range(VOTE_NEGOTIATIONS)]
@@ -169,8 +184,8 @@ def _chain(ctx: _Context, chosen: list[Scored]) -> list[Scored]:
             lo, hi = min(x, y), max(x, y)
             if base is None:
                 fa, fb = ctx.feats[lo], ctx.feats[hi]
-                if fa.input == fb.input or (fa.neg.ike_version and fb.neg.ike_version
-                                            and fa.neg.ike_version != fb.neg.ike_version):
+                versions = {fa.neg.ike_version, fb.neg.ike_version} - {None}
+                if fa.input == fb.input or len(versions) > 1 or same_role(fa, fb):
                     continue
                 base = Scored(lo, hi, 0.0, ())
             linked = Scored(lo, hi, base.score + 50.0, base.evidence + (PairingEvidence.REKEY_CHAIN,),
@@ -212,7 +227,8 @@ def _offsets(ctx: _Context, reference: int, edges: dict[tuple[int, int], Estimat
             out.append(ClockOffset(ctx.name(reference), ctx.name(index), sh.shift, 0.0, "override"))
             continue
         if sh.root != reference or index not in ctx.timed or reference not in ctx.timed:
-            why = "no timestamps" if index not in ctx.timed or reference not in ctx.timed else "nothing paired"
+            why = ("no timestamps" if index not in ctx.timed or reference not in ctx.timed
+                   else "no packet logged by both sides")
             out.append(ClockOffset(ctx.name(reference), ctx.name(index), 0.0, 0.0, "none", 0, f"{why}: 0 assumed"))
         else:
             note = _note(sh.shift)
@@ -266,15 +282,14 @@ def _reasons(ctx: _Context, chosen: list[Scored], scored: dict[tuple[int, int], 
 
 
 def _outside(ctx: _Context, f: NegotiationFeatures, others: list[int]) -> bool:
+    """f lies outside the (offset-corrected) time every other input covers."""
     if f.first_ts is None:
         return False
     for other in others:
-        window = ctx.window(f.input, other)
-        span = [g.first_ts for g in ctx.by_input[other] if g.first_ts is not None]
-        span += [g.last_ts for g in ctx.by_input[other] if g.last_ts is not None]
-        if window is None or not span:
+        window, span = ctx.window(f.input, other), ctx.span(other)
+        if window is None or span is None:
             return False
-        lo, hi = min(span) - window.expected, max(span) - window.expected
+        lo, hi = span[0] - window.expected, span[1] - window.expected
         if lo - window.tol <= (f.last_ts or f.first_ts) and f.first_ts <= hi + window.tol:
             return False
     return True

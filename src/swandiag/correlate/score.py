@@ -80,7 +80,7 @@ def score_pair(a: NegotiationFeatures, b: NegotiationFeatures, window: TimeWindo
         return None  # two initiators (or two responders) of one IKE_SA cannot be
     if window is not None and not strong and not _overlap(a, b, window):
         return None
-    matches = align(a, b, window)
+    matches = align(a, b, None if window is not None and window.assumed else window)
     sized = sum(1 for m in matches if m.sized)
     unsized = len(matches) - sized
     if sized or unsized >= 2:
@@ -104,7 +104,11 @@ def score_pair(a: NegotiationFeatures, b: NegotiationFeatures, window: TimeWindo
         score += W_VIP
         evidence.append(E.VIRTUAL_IP)
     gap = float("inf")
-    if window is not None and a.first_ts is not None and b.first_ts is not None:
+    if window is not None and window.assumed and a.first_ts is not None and b.first_ts is not None:
+        gap = abs(b.first_ts - a.first_ts)
+        score += W_TIME / 2
+        evidence.append(E.TIME)
+    elif window is not None and a.first_ts is not None and b.first_ts is not None:
         # how far this pair's own clock offset is from the inputs' offset: among equally good
         # candidates (identical clients), the true partner is the one that agrees best
         own = estimate([Sample(m.received.ts - m.sent.ts if m.a_to_b else m.sent.ts - m.received.ts, m.a_to_b)
@@ -112,8 +116,11 @@ def score_pair(a: NegotiationFeatures, b: NegotiationFeatures, window: TimeWindo
         gap = abs((own.offset_s if own else b.first_ts - a.first_ts) - window.expected)
         score += W_TIME
         evidence.append(E.TIME)
-    # a pair needs something beyond "same time, same gateway"
+    # a pair needs something beyond "same time, same gateway": exact identifiers, packets, or who
+    # the peer is; both addresses untranslated do when one side logged no packets at all
     personal = E.IDENTITY in evidence or E.VIRTUAL_IP in evidence
-    if not (strong or sequence or (personal and window is not None)):
+    blind = not a.messages or not b.messages
+    both_addresses = E.ADDRESS in evidence and a.local_addr == b.remote_addr and a.remote_addr == b.local_addr
+    if not (strong or sequence or (window is not None and (personal or (blind and both_addresses)))):
         return None
     return Scored(a.index, b.index, round(score, 3), tuple(evidence), matches, strong, gap)

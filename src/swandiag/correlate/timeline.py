@@ -75,8 +75,25 @@ def merged(negotiations: Iterable[Negotiation], correlation: Correlation) -> lis
         for line, ts, text in _lines(n):
             corrected = ts - shift.get(n.input, 0.0) if ts is not None else borrowed.get((n.input, line))
             rows.append(TimelineEntry(corrected, n.input, line, n.id, n.side.value, text))
+        if any(e.ts is None for e in rows) and any(e.ts is not None for e in rows):
+            _fill(rows)
         streams.append(rows)
     return _merge(streams, after)
+
+
+def _fill(rows: list[TimelineEntry]) -> None:
+    """Lines of a side without timestamps take the time of the nearest borrowed one before them
+    (or, before the first, after them): they happened around that packet."""
+    last = None
+    for e in rows:
+        if e.ts is None:
+            e.ts = last
+        last = e.ts
+    nxt = None
+    for e in reversed(rows):
+        if e.ts is None:
+            e.ts = nxt
+        nxt = e.ts
 
 
 def _merge(streams: list[list[TimelineEntry]], after: dict[_Key, _Key]) -> list[TimelineEntry]:

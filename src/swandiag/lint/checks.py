@@ -110,6 +110,11 @@ def _same_ip(ip, text: str) -> bool:
         return False
 
 
+def apple_known(model: LintModel) -> bool:
+    """Apple clients are known to use this gateway: a profile was given or the logs show one."""
+    return bool(model.profiles) or any(p.startswith("apple") for p in model.client_platforms)
+
+
 def _now(model: LintModel) -> float:
     return model.now if model.now is not None else time.time()
 
@@ -260,7 +265,8 @@ def check_send_cert(model: LintModel) -> Iterator[LintIssue]:
             continue
         if not no_cn and conn.send_cert is None:
             continue  # default, and no Apple client known to skip CERTREQ
-        issue = _issue("send-cert-ifasked", f"connection {conn.name!r}: send_cert = ifasked"
+        apple = bool(no_cn) or (apple_known(model) and not model.profiles)
+        issue = _issue("send-cert-ifasked" if apple else "send-cert-ifasked-info", f"connection {conn.name!r}: send_cert = ifasked"
                        + (" (default)" if conn.send_cert is None else ""),
                        conn.at("send_cert"), conn.name, conn=conn.name)
         for p in no_cn:
@@ -393,7 +399,7 @@ def check_reauth_dpd(model: LintModel) -> Iterator[LintIssue]:
             continue
         reauth = _duration(conn.reauth_time)
         if reauth:
-            yield _issue("responder-reauth", f"connection {conn.name!r}: reauth_time = {conn.reauth_time} on an IKEv2 "
+            yield _issue("responder-reauth" if apple_known(model) else "responder-reauth-info", f"connection {conn.name!r}: reauth_time = {conn.reauth_time} on an IKEv2 "
                          "responder", conn.at("reauth_time"), conn.name, conn=conn.name, reauth_time=str(conn.reauth_time))
         if (conn.is_road_warrior or conn.source == "swanctl" and conn.pools) and not _duration(conn.dpd_delay):
             yield _issue("dpd-unset", f"connection {conn.name!r}: no dpd_delay for road-warrior clients",

@@ -289,6 +289,7 @@ class LintModel:
     # identities seen in logs, filled by the pipeline when logs are given
     log_identities: list["LogIdentity"] = field(default_factory=list)
     issues: list["LintIssue"] = field(default_factory=list)  # what the checks found (lint.checks)
+    client_platforms: list[str] = field(default_factory=list)  # from the logs' fingerprints ('apple-ios', ...)
 
     def pool(self, name: str) -> Pool | None:
         return next((p for p in self.pools if p.name == name), None)

@@ -186,3 +186,12 @@ def annotate_platforms(negotiations: list[Negotiation]) -> None:
     for neg in negotiations:
         if neg.client_platform is None:
             neg.client_platform = client_platform(neg)
+    # a rekeyed/reauthenticated IKE_SA has no IKE_SA_INIT of its own: it is its predecessor's client
+    by_id = {n.id: n for n in negotiations}
+    for neg in negotiations:
+        seen: set[str] = set()
+        cur = neg
+        while neg.client_platform is None and cur.predecessor in by_id and cur.predecessor not in seen:
+            seen.add(cur.predecessor)
+            cur = by_id[cur.predecessor]
+            neg.client_platform = cur.client_platform

@@ -159,6 +159,7 @@ class ParsedInput:
         n_events = n_cont = n_unrec = 0
         pending: Event | None = None
         held = held_line = held_off = 0  # lines returned as HOLD, waiting for their event
+        host_seen = version = None
         parse = parser.parse if parser is not None else (lambda line: None)
         for block in self._all_blocks():
             lineno = block.lineno
@@ -223,11 +224,11 @@ class ParsedInput:
                             racoon_levels.add(group)
                         if not negotiating and text.startswith(neg_prefixes):
                             negotiating = True
-                        if s.host is None and host:
-                            s.host = host
-                        if s.daemon_version is None and text[:1] in "S@" and (
+                        if host and host_seen is None:
+                            host_seen = s.host = host
+                        if version is None and text[:1] in "S@" and (
                                 text.startswith(_BANNER) or text.startswith(_RACOON_BANNER)):
-                            s.daemon_version = _version(text)
+                            version = s.daemon_version = _version(text)
                 elif r is HOLD:
                     if not held:
                         held_line, held_off = lineno + i, off
@@ -243,7 +244,7 @@ class ParsedInput:
                     n_unrec += 1
                     if len(sample) < SAMPLE_UNRECOGNISED:
                         sample.append(UnrecognisedLine(lineno + i, line[:300]))
-                off += sizes[i] if sizes is not None else len(line) + 1
+                off += len(line) + 1 if sizes is None else sizes[i]
         if pending is not None:
             yield pending
         if held:  # an entry cut off before its end: its lines belong to no event

@@ -111,11 +111,14 @@ def build_ladder(neg: Negotiation, peer: Negotiation | None, analysis) -> list[L
     own, other = _side_names(neg, peer)
     mine = list(neg.messages)
     theirs = list(peer.messages) if peer is not None else []
-    rows: list[tuple[float, int, LadderRow]] = []
+    rows: list[tuple[float, tuple, LadderRow]] = []
 
     def add(msg: Message, row: LadderRow, order: int) -> None:
         t = _corrected(analysis, msg)
-        rows.append((float("inf") if t is None else t, order, row))
+        # logs often have whole seconds: within one, message id and request-before-response
+        # give the protocol's order
+        rows.append((float("inf") if t is None else t, (msg.mid if msg.mid is not None else 1 << 40,
+                                                        0 if msg.is_request else 1, order), row))
 
     my_out = [m for m in mine if m.direction is Direction.OUT]
     my_in = [m for m in mine if m.direction is Direction.IN]

@@ -230,8 +230,8 @@ def _name(analysis: Analysis, index: int) -> str:
 
 
 def _finding_row(finding) -> FindingRow:
-    fixes = [FixRow("gateway", _s(k), _s(v)) for k, v in finding.fix.gateway.items()]
-    fixes += [FixRow("client", _s(k), _s(v)) for k, v in finding.fix.client.items()]
+    fixes = [FixRow("gateway", _s(k), _verbatim(v)) for k, v in finding.fix.gateway.items()]
+    fixes += [FixRow("client", _s(k), _verbatim(v)) for k, v in finding.fix.client.items()]
     return FindingRow(
         id=_s(finding.id), severity=finding.severity.label, confidence=round(float(finding.confidence), 3),
         title=_s(finding.title), explanation=_multiline(finding.explanation),
@@ -243,9 +243,24 @@ def _finding_row(finding) -> FindingRow:
     )
 
 
+def _verbatim(text: str | None) -> str:
+    """Config snippets: every line and its indentation kept, controls stripped per line."""
+    return "\n".join(_s(line).rstrip() for line in (text or "").split("\n")).strip("\n")
+
+
 def _multiline(text: str | None) -> str:
-    """Explanations and fixes may span lines; keep the newlines, strip everything else."""
-    return "\n".join(_s(line) for line in (text or "").split("\n"))
+    """Explanations come from TOML with soft line breaks: join those, keep the hard ones
+    (blank lines, indented or bulleted lines, lines after a colon), strip everything else."""
+    out: list[str] = []
+    for raw in (text or "").split("\n"):
+        line = _s(raw).rstrip()
+        hard = (not out or not line or not out[-1] or line[:1] in " \t-*•|" or out[-1].endswith(":")
+                or line[:1].isdigit() and line[1:3].startswith((".", ")")))
+        if hard:
+            out.append(line)
+        else:
+            out[-1] = f"{out[-1]} {line.lstrip()}"
+    return "\n".join(out).strip("\n")
 
 
 def _neg_sort_key(neg: Negotiation, analysis: Analysis):

@@ -436,7 +436,8 @@ class Redactor:
 
 # Fields of the report model that hold no log-derived text (versions, digests, times, enums).
 _KEEP_FIELDS = frozenset({"schema", "swandiag_version", "patterns_version", "sha256", "first", "last", "time",
-                          "severity", "outcome", "failed_stage", "format", "kind", "method", "role", "redacted"})
+                          "severity", "outcome", "failed_stage", "format", "kind", "method", "role", "redacted",
+                          "references"})  # references: public documentation URLs from the patterns
 
 
 def _strings(obj, name: str = "") -> Iterable[str]:

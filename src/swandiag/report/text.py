@@ -59,13 +59,14 @@ def _short_time(iso: str | None) -> str:
 
 def _header(out: _Out, report: Report) -> None:
     redacted = "redacted" if report.redacted else "NOT redacted"
-    out.line(("swandiag report", "bold"), f"  swandiag {report.swandiag_version} · patterns {report.patterns_version} · ",
-             (redacted, "yellow" if not report.redacted else "dim"))
+    out.line(("swandiag report", "bold"), "  ", (redacted, "yellow" if not report.redacted else "dim"))
+    out.line((f"swandiag {report.swandiag_version} · patterns {report.patterns_version}", "dim"))
     out.heading("Inputs")
     for i in report.inputs:
         out.line((i.path, "bold"), f"  {i.format} ({i.confidence:.2f})", f"  host {i.host or '?'}", indent=2)
-        out.line(f"{i.lines} lines, {i.events} events, {i.unrecognised_lines} unrecognised; "
-                 f"{i.first or '?'} → {i.last or '?'}", indent=4)
+        out.line(f"{i.lines} lines, {i.events} events, {i.unrecognised_lines} unrecognised", indent=4)
+        last = i.last[11:] if i.first and i.last and i.first[:10] == i.last[:10] else i.last
+        out.line(f"{i.first or '?'} → {last or '?'}", indent=4)
         if i.shift_s:
             out.line(f"clock corrected by {-i.shift_s:+.3f} s", indent=4)
         levels = " ".join(f"{g}={lv}" for g, lv in i.levels.items()) or "not printed"
@@ -100,7 +101,8 @@ def _finding(out: _Out, n: int, f: FindingRow) -> None:
             out.para(f.fix_summary, indent=5)
         for fix in f.fixes:
             out.line((f"{fix.side} — {fix.heading}:", "cyan"), indent=5)
-            out.para(fix.snippet, indent=7)
+            for line in fix.snippet.split("\n"):
+                out.line(line, indent=7)  # config: indentation matters, folded only if too long
     if f.references:
         out.line(("References", "bold"), indent=3)
         for ref in f.references:

@@ -241,8 +241,9 @@ def _ref_of(item: Any) -> EventRef | None:
 
 def _hit(case: Case, side: str, collection: str, item: Any) -> Hit:
     if collection == "siblings":
-        ref = item.events and EventRef(item.events[0].input, item.events[0].line) or None
-        return Hit(side, ref, case.corrected(item.first_ts, item.input), {})
+        first = item.events[0] if item.events else None
+        ref = EventRef(first.input, first.line) if first is not None else None
+        return Hit(side, ref, case.corrected(item.first_ts, item.input), {}, text=first.text if first is not None else None)
     ref = _ref_of(item)
     ts = getattr(item, "ts", None)
     if ts is None and collection == "children":

@@ -48,6 +48,7 @@ def lint_for(paths: list[str], analysis: Analysis, version: str | None = None):
     model = lint.load(paths, strongswan_version=version or _gateway_version(analysis), now=_log_time(analysis))
     if not model.files:
         return None
+    model.client_platforms = sorted({n.client_platform for n in analysis.negotiations if n.client_platform})
     for neg in analysis.negotiations:
         if neg.side is Side.CLIENT:
             idr, idi = neg.remote_id, neg.local_id

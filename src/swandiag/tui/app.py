@@ -27,7 +27,7 @@ from .ladder import Ladder
 from .loader import Loaded, index_inputs, run_analysis
 from .logview import MergedLogView
 from .merged import LogFilter, LogModel, key
-from .model import AnalysisView, clock
+from .model import AnalysisView, clock, short
 from .overview import Overview
 from .prompt import PromptScreen
 from .redaction import screen_redactor
@@ -225,10 +225,10 @@ class SwandiagApp(App[int]):
             return
         peer = view.peer(neg)
         t = Text()
-        t.append(neg.id, "bold")
+        t.append(short(neg.id), "bold")
         t.append(f"  {neg.outcome.value}", "bold red" if neg.failed_stage else "green")
         t.append(f"  {neg.conn or ''}  IKEv{neg.ike_version or '?'}  ")
-        t.append(f"⇄ {peer.id}" if peer else "unpaired (no matching negotiation in the other log)", "dim")
+        t.append(f"⇄ {short(peer.id)}" if peer else "unpaired (no matching negotiation in the other log)", "dim")
         title.update(t)
 
     def _evidence_keys(self) -> set[int]:

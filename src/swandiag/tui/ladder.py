@@ -32,6 +32,7 @@ class Rung:
     state: str = "matched"  # matched | lost | unseen-send | unpaired | note | failure
     retransmits: int = 0
     failing: bool = False
+    order: tuple[int, int] = (1 << 32, 0)  # (message id, 0 request / 1 response) to break time ties
 
 
 def _label(m: Message) -> str:
@@ -67,16 +68,18 @@ def rungs(view: AnalysisView, neg: Negotiation) -> list[Rung]:
                 used.add(id(match))
                 rt = view.corrected(other.input, match.ts)
                 delay = rt - t if rt is not None and t is not None else None
-                out.append(Rung(t, lane, _label(m), m.ref, delay, "matched", m.retransmits))
+                out.append(Rung(t, lane, _label(m), m.ref, delay, "matched", m.retransmits, order=_order(m)))
             else:
-                out.append(Rung(t, lane, _label(m), m.ref, None, "lost" if both else "unpaired", m.retransmits))
+                out.append(Rung(t, lane, _label(m), m.ref, None, "lost" if both else "unpaired", m.retransmits,
+                                order=_order(m)))
     for lane, side in enumerate(lanes):
         if side is None:
             continue
         for m in side.messages:
             if m.direction is Direction.IN and id(m) not in used:
                 state = "unseen-send" if both else "unpaired"
-                out.append(Rung(view.corrected(side.input, m.ts), 1 - lane, _label(m), m.ref, None, state))
+                out.append(Rung(view.corrected(side.input, m.ts), 1 - lane, _label(m), m.ref, None, state,
+                                order=_order(m)))
     for lane, side in enumerate(lanes):
         if side is None:
             continue
@@ -90,8 +93,14 @@ def rungs(view: AnalysisView, neg: Negotiation) -> list[Rung]:
             for r in out:
                 if r.state in ("matched", "lost", "unseen-send", "unpaired") and _stage(r.label) == stage:
                     r.failing = True
-    out.sort(key=lambda r: (r.ts is None, r.ts or 0.0, r.state == "failure"))
+    # logs with whole-second times tie a lot: then requests before responses, by message id
+    out.sort(key=lambda r: (r.ts is None, r.ts or 0.0, r.order, r.state == "failure"))
     return out
+
+
+def _order(m: Message) -> tuple[int, int]:
+    mid = m.mid if m.mid is not None and m.mid < 1 << 16 else (1 << 31)
+    return (mid, 0 if m.is_request else 1)
 
 
 def _stage(label: str) -> str:

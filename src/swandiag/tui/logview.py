@@ -87,6 +87,8 @@ class MergedLogView(ScrollView, can_focus=True):
             return
         self.cursor = max(0, min(row, n - 1))
         self._reveal(center=True)
+        # a view that was just shown has no size yet: reveal again once it is laid out
+        self.call_after_refresh(self._reveal, True)
 
     def _reveal(self, center: bool = False) -> None:
         h = max(1, self.scrollable_content_region.height)

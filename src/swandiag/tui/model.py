@@ -27,6 +27,11 @@ def input_colour(index: int) -> str:
     return INPUT_COLOURS[index % len(INPUT_COLOURS)]
 
 
+def short(nid: str) -> str:
+    """A negotiation id without the folders of its input name (`gateway.log#1`)."""
+    return nid.rsplit("/", 1)[-1]
+
+
 def ranked(findings: list[Finding]) -> list[Finding]:
     """Most important first: severity, then root cause before symptom, then confidence."""
     return sorted(findings, key=lambda f: (-int(f.severity), -f.rank, -f.confidence, f.title))
@@ -111,4 +116,4 @@ class AnalysisView:
 
     def paired(self, neg: Negotiation) -> str:
         peer = self.peer(neg)
-        return f"⇄ {peer.id}" if peer else "unpaired"
+        return f"⇄ {short(peer.id)}" if peer else "unpaired"

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label
 
-from .model import SEVERITY_ICON, SEVERITY_STYLE, AnalysisView, day_clock, input_colour
+from .model import SEVERITY_ICON, SEVERITY_STYLE, AnalysisView, day_clock, input_colour, short
 from .text import clean
 
 
@@ -63,7 +63,7 @@ class Overview(Vertical):
         for i, f in enumerate(view.findings):
             table.add_row(Text(SEVERITY_ICON[f.severity], SEVERITY_STYLE[f.severity]),
                           Text(clean(f.title), SEVERITY_STYLE[f.severity] if i == 0 else ""),
-                          f"{f.confidence:.0%}", ", ".join(f.negotiations[:3]), key=str(i))
+                          f"{f.confidence:.0%}", ", ".join(short(n) for n in f.negotiations[:3]), key=str(i))
         if not view.findings:
             table.add_row("", Text("no finding: nothing known went wrong", "green"), "", "", key="none")
         self.query_one("#findings-title", Label).update(f"Findings ({len(view.findings)})")
@@ -74,7 +74,7 @@ class Overview(Vertical):
             peers = f"{n.local.addr or '?'} ↔ {n.remote.addr or '?'}"
             ids = f"{n.local_id or '?'} ↔ {n.remote_id or '?'}"
             outcome = n.outcome.value + (f" @{n.failed_stage.value}" if n.failed_stage else "")
-            negs.add_row(view.status(n), n.id, n.side.value, f"v{n.ike_version}" if n.ike_version else "?",
+            negs.add_row(view.status(n), short(n.id), n.side.value, f"v{n.ike_version}" if n.ike_version else "?",
                          red(clean(peers)), red(clean(ids)), outcome, view.paired(n), key=n.id)
         self.query_one("#negotiations-title", Label).update(f"Negotiations ({len(a.negotiations)})")
 

@@ -105,7 +105,8 @@ def thread_before(line: str, b: int) -> tuple[int, int] | None:
 
 
 def is_hex_row(text: str) -> bool:
-    """A level-3/4 dump row `   16: 31 7C 44 14 ...  1|D...` (continuation of `=> N bytes @`)."""
+    """A level-3/4 dump row `   16: 31 7C 44 14 ...  1|D...` (continuation of `=> N bytes @`);
+    the offset is printed `%4d: `, so the colon sits at index 4 (callers pre-check that)."""
     s = text.lstrip(" ")
     if not s[:1].isdigit():
         return False

@@ -113,12 +113,12 @@ class FilelogParser:
             if not sid.isdigit():
                 return self._slow(line)
             text = line[e + 2:]
-            if text[:1] == " " and thread == self._thread and is_hex_row(text):
+            if text[4:6] == ": " and thread == self._thread and is_hex_row(text):
                 return text
             self._thread = thread
             return (tkey, None, _CHARON, None, thread, group, level, name or None, int(sid), text, None, None)
         text = line[c + 2:]
-        if text[:1] == " " and thread == self._thread and is_hex_row(text):
+        if text[4:6] == ": " and thread == self._thread and is_hex_row(text):
             return text
         self._thread = thread
         return (tkey, None, _CHARON, None, thread, group, level, None, None, text, None, None)
