@@ -14,7 +14,7 @@ _UNIT = {"s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="log files, globs, folders (recursed, logs picked by content), .gz/.bz2/.xz, or - for stdin")
-    parser.add_argument("--format", dest="log_format", action="append", default=[], metavar="[PATH=]FORMAT",
+    parser.add_argument("--log-format", dest="log_format", action="append", default=[], metavar="[PATH=]FORMAT",
                         help="force the log format of PATH (or of every input); never needed for known formats")
     parser.add_argument("--tz", action="append", default=[], metavar="[PATH=]ZONE",
                         help="time zone of timestamps without one (default: local time)")
@@ -47,7 +47,7 @@ def options_from_args(args: argparse.Namespace) -> Options:
         num = float(m["num"]) * _UNIT[m["unit"]]
         offsets[m["path"]] = -num if m["sign"] == "-" else num
     return Options(
-        format_override=_keyed(args.log_format, "--format"),
+        format_override=_keyed(args.log_format, "--log-format"),
         tz=_keyed(args.tz, "--tz"),
         offsets=offsets,
         pattern_dirs=list(args.patterns),

@@ -19,8 +19,8 @@ def register(sub) -> None:
     add_input_arguments(p)
     p.add_argument("--show-unrecognised", type=int, default=5, metavar="N",
                    help="show the first N unrecognised lines of each input (default 5)")
-    p.add_argument("--format-output", "--output", dest="output", choices=("text", "json"), default="text",
-                   help="output style (text or json)")
+    p.add_argument("--format", dest="output", choices=("text", "json"), default="text",
+                   help="output format (default: text)")
     p.set_defaults(run=run)
 
 
@@ -92,11 +92,6 @@ def run(args) -> int:
     from ..ingest.sources import resolve
     from ..parse.stream import parse_input
 
-    # `--format json|text` picks the output (no log format is called plain json/text)
-    for value in list(args.log_format):
-        if value in ("json", "text"):
-            args.output = value
-            args.log_format.remove(value)
     options = options_from_args(args)
     specs, problems = resolve(args.inputs)
     for p in problems:

@@ -17,11 +17,8 @@ def register(sub) -> None:
         "report", help="write the diagnosis as text, markdown, json or html (redacted by default)",
         description="Diagnose the negotiations in INPUTS and write a report. Addresses, identities, "
         "host names and key material are redacted unless --no-redact is given.",
-        conflict_handler="resolve",  # our --format (output) replaces the shared --format (log format)
     )
     add_input_arguments(p)
-    p.add_argument("--log-format", dest="log_format", action="append", default=[], metavar="[PATH=]FORMAT",
-                   help="force the log format of PATH (or of every input); never needed for known formats")
     p.add_argument("--format", dest="report_format", choices=("text", "markdown", "json", "html"), default="text",
                    help="report format (default: text)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
@@ -81,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     options = options_from_args(args)
     options.progress = _progress()
     analysis = analyze(args.inputs, options)
-    if not analysis.inputs:
+    if not analysis.inputs and not (analysis.lint is not None and getattr(analysis.lint, "files", None)):
         raise SwandiagError("; ".join(analysis.problems) or "no readable input")
     width = 80
     if sys.stdout.isatty() and not args.output:
