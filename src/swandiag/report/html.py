@@ -132,8 +132,7 @@ def _negotiation(out: list[str], report: Report, n: NegotiationRow, open_: bool)
     out.append("<table><thead><tr><th>negotiation</th><th>side / role</th><th>IKE</th><th>outcome</th><th>local</th>"
                "<th>remote</th></tr></thead><tbody>")
     for row in (n, peer) if peer else (n,):
-        outcome = row.outcome + (f" at {row.failed_stage}" if row.failed_stage else "") + (
-            f" ({row.failure_reason})" if row.failure_reason else "")
+        outcome = row.outcome_text
         out.append(f"<tr><td><code>{e(row.id)}</code></td><td>{e(row.side)} / {e(row.role)}</td>"
                    f"<td>{e(row.ike_version or '?')}</td><td class=\"outcome-{e(row.outcome)}\">{e(outcome)}</td>"
                    f"<td>{e(row.local or '?')}<br>{e(row.local_id or '')}</td><td>{e(row.remote or '?')}<br>{e(row.remote_id or '')}</td></tr>")

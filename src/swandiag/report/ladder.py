@@ -7,10 +7,10 @@ reference, which is often the diagnosis itself (lost fragments, blocked port 450
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from ..negotiation.records import Direction, Message, Negotiation, Side
 from .sanitize import strip_controls
+from .timefmt import iso
 
 # A receive may be logged a little before the send once clocks are corrected (offset
 # uncertainty), and long after it when the sender retransmitted.
@@ -42,15 +42,6 @@ class LadderRow:
         return f"{self.exchange} {kind}{mid}"
 
 
-def _iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    try:
-        return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
 def _side_names(neg: Negotiation, peer: Negotiation | None) -> tuple[str, str]:
     own = neg.side.value if neg.side is not Side.UNKNOWN else "local"
     if peer is not None and peer.side is not Side.UNKNOWN and peer.side.value != own:
@@ -76,7 +67,7 @@ def _row(analysis, msg: Message, sender: str, receiver: str, sent: Message | Non
     delay = round(t_recv - t_sent, 3) if t_sent is not None and t_recv is not None else None
     note = "" if sent and received else ("not in the peer log" if sent else "no send in the peer log")
     return LadderRow(
-        time=_iso(t_sent if t_sent is not None else t_recv), sender=sender, receiver=receiver,
+        time=iso(t_sent if t_sent is not None else t_recv), sender=sender, receiver=receiver,
         exchange=strip_controls(msg.exchange), mid=msg.mid, request=bool(msg.is_request),
         payloads=strip_controls(" ".join(msg.payloads)), sent=_ref(analysis, sent) if sent else None,
         received=_ref(analysis, received) if received else None, delay_s=delay,

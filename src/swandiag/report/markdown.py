@@ -133,8 +133,7 @@ def _negotiation(out: list[str], report: Report, n: NegotiationRow) -> None:
     out.append("| negotiation | side | role | IKE | outcome | local | remote |")
     out.append("|---|---|---|---|---|---|---|")
     for row in (n, peer) if peer else (n,):
-        outcome = row.outcome + (f" at {row.failed_stage}" if row.failed_stage else "") + (
-            f" ({row.failure_reason})" if row.failure_reason else "")
+        outcome = row.outcome_text
         out.append(f"| {code(row.id)} | {cell(row.side)} | {cell(row.role)} | {row.ike_version or '?'} | {cell(outcome)} | "
                    f"{cell(row.local)} {cell(row.local_id)} | {cell(row.remote)} {cell(row.remote_id)} |")
     out.append("")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from .. import __version__
 from ..analysis import Analysis, InputSummary
@@ -17,20 +16,11 @@ from ..negotiation.records import Direction, Message, Negotiation
 from .ladder import LadderRow, build_ladder
 from .missing import MissingItem, what_is_missing
 from .sanitize import strip_controls
+from .timefmt import iso
 
 SCHEMA = "swandiag/report/v1"
 LADDER_ROWS_SHOWN = 60  # human formats cut long ladders; JSON keeps every row
 LADDERS_SHOWN = 20  # human formats show at most this many ladders (findings' first)
-
-
-def iso(ts: float | None) -> str | None:
-    """Epoch seconds -> '2026-11-29T22:21:08.123Z' (UTC, milliseconds); None stays None."""
-    if ts is None:
-        return None
-    try:
-        return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def _s(text: object) -> str:
@@ -138,6 +128,13 @@ class NegotiationRow:
     first: str | None  # corrected time
     last: str | None
     ladder: list[LadderRow]
+
+    @property
+    def outcome_text(self) -> str:
+        """'failed at IKE_AUTH (AUTHENTICATION_FAILED)' — the outcome as the human formats print it."""
+        stage = f" at {self.failed_stage}" if self.failed_stage else ""
+        reason = f" ({self.failure_reason})" if self.failure_reason else ""
+        return f"{self.outcome}{stage}{reason}"
 
 
 @dataclass(slots=True)

@@ -8,7 +8,6 @@ stripped control characters).
 from __future__ import annotations
 
 import io
-import textwrap
 
 from rich.console import Console
 from rich.text import Text
@@ -29,21 +28,22 @@ class _Out:
                                emoji=False, soft_wrap=False, legacy_windows=False)
         self.width = width
 
-    def line(self, *parts: tuple[str, str] | str, indent: int = 0) -> None:
-        text = Text(" " * indent)
+    def line(self, *parts: tuple[str, str] | str, indent: int = 0, hang: int = 2) -> None:
+        text = Text()
         for part in parts:
             if isinstance(part, tuple):
                 text.append(part[0], style=part[1] or None)
             else:
                 text.append(part)
-        self.console.print(text, overflow="fold", crop=False)
+        # wrap ourselves so continuation lines keep the block's indent (plus two)
+        avail = max(20, self.width - indent - hang)
+        for n, chunk in enumerate(text.wrap(self.console, avail, overflow="fold")):
+            chunk.rstrip()
+            self.console.print(Text(" " * (indent + (hang if n else 0))) + chunk, crop=False, soft_wrap=True)
 
     def para(self, body: str, indent: int, style: str = "") -> None:
-        for raw in body.split("\n") or [""]:
-            wrapped = textwrap.wrap(raw, width=max(20, self.width - indent), break_long_words=True,
-                                    break_on_hyphens=False) or [""]
-            for chunk in wrapped:
-                self.line((chunk, style), indent=indent)
+        for raw in _paragraphs(body):
+            self.line((raw, style), indent=indent, hang=0)
 
     def blank(self) -> None:
         self.console.print("")
@@ -51,6 +51,26 @@ class _Out:
     def heading(self, title: str) -> None:
         self.blank()
         self.line((title, "bold underline"))
+
+
+def _paragraphs(body: str) -> list[str]:
+    """Reflow text written with hard line breaks: a blank line ends a paragraph, and a line
+    that starts a list item or a snippet (indented) keeps its own line."""
+    out: list[str] = []
+    for line in body.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        starts_block = stripped[:2] in ("- ", "* ") or line[:1] in (" ", "\t") or stripped[:1].isdigit() and ". " in stripped[:4]
+        if out and out[-1] and not starts_block:
+            out[-1] += " " + stripped
+        else:
+            out.append(line.rstrip() if line[:1] in (" ", "\t") else stripped)
+    while out and out[-1] == "":
+        out.pop()
+    return [p for p in out if p] or [""]
 
 
 def _short_time(iso: str | None) -> str:
@@ -131,8 +151,7 @@ def _negotiation(out: _Out, report: Report, n: NegotiationRow) -> None:
     title = f"{n.id} ⇄ {peer.id}" if peer else n.id
     out.line((title, "bold"))
     for row in (n, peer) if peer else (n,):
-        outcome = row.outcome + (f" at {row.failed_stage}" if row.failed_stage else "") + (
-            f" ({row.failure_reason})" if row.failure_reason else "")
+        outcome = row.outcome_text
         ike = f"IKEv{row.ike_version}" if row.ike_version else "IKE?"
         out.line(f"{row.side} {row.role} {ike} {row.conn or ''}".rstrip() + ": ",
                  (outcome, OUTCOME_STYLE.get(row.outcome, "")), indent=2)
