@@ -17,8 +17,6 @@ LABELS = sorted(p for base in ("tests/fixtures/corpus", "tests/fixtures/lab-extr
                 for p in (ROOT / base).rglob("label.json"))
 # known gaps, each with the reason (strict: the test fails once they are fixed, so the mark goes)
 KNOWN = {
-    "tests/fixtures/corpus/lab6/san-mismatch": "needs the gateway's own identities (loaded certificates) at input level",
-    "patterns/fixtures/socket-error": "socket errors are untagged lines the builder attaches to no negotiation",
 }
 
 

@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from report_support import CORPUS, stub_analysis  # noqa: E402
+from report_support import CORPUS  # noqa: E402
 
 from swandiag.report import render  # noqa: E402
 
-DOCS = Path(__file__).parent.parent / "docs"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
          "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars"]
@@ -80,24 +79,17 @@ def test_detector_sees_page_requests(chromium, tmp_path):
 
 
 def test_html_report_renders_without_requests(chromium, tmp_path):
-    analysis = stub_analysis(CORPUS / "lab" / "no-certreq", ["gateway.log", "client.log"], all_lines_as_evidence=False)
-    finding = analysis.findings[0]
-    finding.id, finding.title = "missing-certreq", "The client sent no CERTREQ, so the gateway sent no certificate"
-    finding.explanation = ("The gateway only sends its certificate when asked (send_cert = ifasked) and the client's "
-                           "IKE_AUTH request carried no CERTREQ. The client cannot verify the gateway and gives up.")
-    lines = (CORPUS / "lab" / "no-certreq" / "gateway.log").read_text().splitlines()
-    from swandiag.rules.records import Evidence, Fix
+    """The real report of a corpus pair, plus one hostile evidence line, loads with no request."""
+    from swandiag.pipeline import analyze
+    from swandiag.rules.records import Evidence
 
-    picks = [i for i, line in enumerate(lines, 1) if "IKE_AUTH" in line][:3]
-    finding.evidence = [Evidence("gateway.log", i, lines[i - 1], "gateway") for i in picks]
-    finding.evidence.append(Evidence("client.log", 1, '<img src="http://192.0.2.99/evil.png"> <script>fetch("http://192.0.2.99/")</script>', "client"))
-    finding.fix = Fix(gateway={"swanctl.conf": "connections.rw.local.send_cert = always"},
-                      client={"iOS/macOS profile": "ServerCertificateIssuerCommonName = <CA CN>"},
-                      summary="Always send the gateway certificate.")
+    scenario = CORPUS / "lab" / "no-certreq"
+    analysis = analyze([str(scenario / "gateway.log"), str(scenario / "client.log")])
+    assert analysis.findings, "the pipeline found nothing to show"
+    analysis.findings[0].evidence.append(Evidence(
+        "client.log", 1, '<img src="http://192.0.2.99/evil.png"> <script>fetch("http://192.0.2.99/")</script>', "client"))
     page = tmp_path / "report.html"
     page.write_text(render(analysis, "html", redact=True))
     shot, netlog = tmp_path / "report.png", tmp_path / "report-net.json"
     _load(chromium, page, shot, netlog)
     assert _page_requests(netlog) == []
-    DOCS.mkdir(exist_ok=True)
-    shutil.copyfile(shot, DOCS / "report-example.png")

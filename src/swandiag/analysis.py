@@ -45,6 +45,10 @@ class InputSummary:
     level_advice: list[str] = field(default_factory=list)  # strongswan.conf lines to add
     stats: ReadStats = field(default_factory=ReadStats)
     kind: str = "log"  # 'log' | 'config' | 'cert' | 'profile' (lint inputs)
+    # The daemon's own identities as logged when its configuration was loaded (charon builder):
+    local_ids: list[str] = field(default_factory=list)  # configured local ids (dump `id =`, defaults)
+    loaded_certs: list[str] = field(default_factory=list)  # subjects of loaded certificates (CA ones too)
+    own_identities: list[str] = field(default_factory=list)  # local_ids + cert subjects + their CNs
 
 
 @dataclass(slots=True)

@@ -24,15 +24,31 @@ MAX_LINE = 64 * 1024  # longer lines are cut here (charon's longest real lines a
 class Block:
     """Consecutive lines of one input, decoded. `sizes[i]` is the byte length of line i
     including its terminator; None means every line is ASCII with a bare LF terminator, so
-    the size is len(line) + 1 (the common case, kept cheap)."""
+    the size is len(line) + 1 (the common case, kept cheap). In that case `text` also holds
+    the block as one string, every line ending in "\\n" (the parse stage's fast path runs
+    one multi-line pattern over it), and `lines` is split from it only when asked for."""
 
-    __slots__ = ("lineno", "offset", "lines", "sizes")
+    __slots__ = ("lineno", "offset", "text", "_lines", "sizes", "count")
 
-    def __init__(self, lineno: int, offset: int, lines: list[str], sizes: list[int] | None):
+    def __init__(self, lineno: int, offset: int, lines: list[str] | None, sizes: list[int] | None,
+                 text: str | None = None):
         self.lineno = lineno
         self.offset = offset
-        self.lines = lines
+        self.text = text
+        self._lines = lines
         self.sizes = sizes
+        # number of lines; for a text block None until someone splits or counts it (a consumer
+        # that walked every line may fill it in, which saves read_blocks a counting pass)
+        self.count: int | None = None if lines is None else len(lines)
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            lines = self.text.split("\n")  # type: ignore[union-attr]
+            lines.pop()  # the empty string after the last terminator
+            self._lines = lines
+            self.count = len(lines)
+        return self._lines
 
 
 def open_member(path: str, compression: Compression) -> BinaryIO:
@@ -157,11 +173,15 @@ def read_blocks(spec: InputSpec, stats: ReadStats, digest=None) -> Iterator[Bloc
                 offset += sum(sizes)
                 raw = [] if long_at is None else raw[long_at + 1:]
         elif data.isascii() and b"\r" not in data and b"\x00" not in data:
-            lines = data.decode("ascii").split("\n")
-            stats.lines += len(lines)
-            yield Block(lineno, offset, lines, None)
-            lineno += len(lines)
-            offset += len(data) + 1
+            # the common case: decode the whole block once, split lines only if asked for
+            data += b"\n"
+            block = Block(lineno, offset, None, None, data.decode("ascii"))
+            yield block
+            # counted after the consumer had the block (the parse stage counts while parsing)
+            n = block.count if block.count is not None else data.count(b"\n")
+            stats.lines += n
+            lineno += n
+            offset += len(data)
         else:
             lines, sizes = _decode(raw, stats)
             stats.lines += len(lines)

@@ -27,6 +27,14 @@ _SELF_UID = {
 }
 _START = {"ike.initiating", "ike.initiating_v1"}  # uid = a NEW IKE_SA, maybe from another's context
 _RESPONDER_START = {"ike.responder_start", "ike.responder_start_v1"}
+# Configuration-load lines (outside any IKE_SA) naming the daemon's own identities.
+_OWN_ID_KINDS = {"cfg.loaded_cert", "cfg.loaded_cert_file", "cfg.dump_auth_section", "cfg.dump_id",
+                 "cfg.dump_cert", "cfg.id_not_specified", "cfg.own_id_default"}
+# Logged by charon's sender/receiver threads, never in an IKE_SA's context: they belong to the
+# SA whose packet was sent last (the sender writes it at once).
+_SENDER_ERRORS = {"net.socket_error"}
+SEND_WINDOW = 1.0  # seconds between `sending packet` and the sender's error (1 s log resolution)
+_PEER_ADDR_FACTS = ("addr", "peer", "dst", "remote")  # untagged NET/KNL errors naming the peer
 REAUTH_GAP = 2.0  # seconds between the peer's DELETE and its new IKE_SA for a reauthentication
 _V1_EXCHANGES = {"ID_PROT", "AGGRESSIVE", "QUICK_MODE", "TRANSACTION", "INFORMATIONAL_V1",
                  "AUTH_ONLY", "NEW_GROUP_MODE"}
@@ -67,6 +75,8 @@ class CharonBuilder:
         self.by_remote: dict[tuple[str, int | None], Draft] = {}
         self.by_addr: dict[str, Draft] = {}
         self.version: str | None = None
+        self.last_sent: tuple[float | None, tuple[str | None, int | None]] | None = None  # ts, dst
+        self.dump_section: dict[int | None, str] = {}  # thread -> 'local'/'remote' of a vici conn dump
 
     # -- grouping --------------------------------------------------------------------------
     def new_draft(self, uid: int | None) -> Draft:
@@ -128,6 +138,8 @@ class CharonBuilder:
         if kind == "dmn.start":
             self.restart(ev)
             return None
+        if kind == "net.packet" and f.get("dir") == "out":
+            self.last_sent = (ev.ts, _endpoint(f.get("dst")))
         if ev.sa_id is not None:
             d = self.for_uid(ev.sa_id, ev)
             if kind in _START and f.get("uid") not in (None, ev.sa_id):
@@ -135,6 +147,8 @@ class CharonBuilder:
                 return None
             self.ctx[thread] = d
             return d
+        if kind in _SENDER_ERRORS:
+            return self.sender_of(ev)
         if kind in _START:
             d = self.for_uid(f["uid"], ev)
             prev = self.ctx.get(thread)
@@ -166,7 +180,27 @@ class CharonBuilder:
             if len(self.pending[thread]) > 200:  # never buffer without bound
                 self.flush_pending(thread)
             return None
-        return self.ctx.get(thread)
+        return self.ctx.get(thread) or self.by_peer_fact(ev, kind)
+
+    def sender_of(self, ev: Event) -> Draft | None:
+        """The SA whose packet the sender thread failed to write: the last one sent, if recent."""
+        if self.last_sent is None:
+            return None
+        ts, dst = self.last_sent
+        if ev.ts is not None and ts is not None and not 0 <= ev.ts - ts <= SEND_WINDOW:
+            return None
+        return self.by_endpoint(dst)
+
+    def by_peer_fact(self, ev: Event, kind: str) -> Draft | None:
+        """An untagged NET/KNL error that names the peer's address: the SA with that peer now."""
+        if ev.group not in ("NET", "KNL") or not kind or not observation_for(ev):
+            return None
+        f = ev.facts or {}
+        for name in _PEER_ADDR_FACTS:
+            addr, port = _endpoint(f[name]) if isinstance(f.get(name), list) else (f.get(name), None)
+            if isinstance(addr, str) and addr in self.by_addr:
+                return self.by_endpoint((addr, port))
+        return None
 
     def restart(self, ev: Event) -> None:
         self.version = (ev.facts or {}).get("version") or self.version
@@ -192,6 +226,8 @@ class CharonBuilder:
     # -- per event --------------------------------------------------------------------------
     def feed(self, ev: Event) -> None:
         kind = classify(ev)
+        if kind in _OWN_ID_KINDS:
+            self.note_own_identity(ev, kind)
         d = self.route(ev, kind)
         if d is not None:
             self.apply(d, ev)
@@ -207,6 +243,19 @@ class CharonBuilder:
         handler = _HANDLERS.get(kind)
         if handler is not None:
             handler(self, d, ev, f)
+
+    def note_own_identity(self, ev: Event, kind: str) -> None:
+        """Record on the summary who this daemon can claim to be (a client asking for another
+        identity as IDr then points at the gateway certificate, not at a missing connection)."""
+        f, s = ev.facts or {}, self.summary
+        if kind == "cfg.dump_auth_section":
+            self.dump_section[ev.thread] = str(f.get("section"))
+            return
+        local = self.dump_section.get(ev.thread) == "local"
+        if kind in ("cfg.id_not_specified", "cfg.own_id_default") or (kind == "cfg.dump_id" and local):
+            _add_once(s.local_ids, f.get("id"))
+        elif kind in ("cfg.loaded_cert", "cfg.loaded_cert_file") or (kind == "cfg.dump_cert" and local):
+            _add_once(s.loaded_certs, f.get("subject"))
 
     def remember_remote(self, d: Draft, ep: tuple[str | None, int | None]) -> None:
         addr, port = ep
@@ -243,11 +292,36 @@ class CharonBuilder:
         live = [d for d in self.drafts if d.events]
         self.link_responder_reauths(live)
         negs = [finish(d) for d in live]
+        self.summary.own_identities = own_identities(self.summary.local_ids, self.summary.loaded_certs)
         side = side_of(negs, any(d.assigns_vip for d in live), any(d.installs_vip for d in live))
         for neg in negs:
             neg.side = side
             neg.daemon_version = neg.daemon_version or self.summary.daemon_version
         return negs
+
+
+def _add_once(items: list[str], value) -> None:
+    if isinstance(value, str) and value and value not in items:
+        items.append(value)
+
+
+def own_identities(local_ids: list[str], certs: list[str]) -> list[str]:
+    """Identities the daemon can prove: configured ids, certificate subjects and their CN
+    (charon never logs subjectAltNames; the CN stands in for them)."""
+    found: list[str] = []
+    for value in (*local_ids, *certs):
+        _add_once(found, value)
+    for subject in certs:
+        _add_once(found, _cn(subject))
+    return found
+
+
+def _cn(subject: str) -> str | None:
+    for part in subject.split(","):
+        key, _, value = part.strip().partition("=")
+        if key.upper() == "CN" and value:
+            return value.strip()
+    return None
 
 
 # -- handlers (kind -> effect on the draft) ---------------------------------------------------

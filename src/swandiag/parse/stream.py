@@ -11,6 +11,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Iterator
+from itertools import repeat
 
 from ..analysis import InputSummary, UnrecognisedLine
 from ..ingest.reader import Block, read_blocks
@@ -27,6 +28,7 @@ _DEDUP_FORMATS = {LogFormat.SYSLOG, LogFormat.JOURNAL_TEXT, LogFormat.JOURNAL_JS
 _UNTIMED = {LogFormat.SWANCTL_LOG, LogFormat.SWANCTL_CONTROL, LogFormat.STROKE}
 _BANNER = "Starting IKE charon daemon (strongSwan "
 _RACOON_BANNER = "@(#)ipsec-tools "
+_SUB_BLOCK = 1 << 16  # fast path: findall over ~64 KiB at a time (a short list of row tuples)
 
 
 def _keyed(table: dict[str, str], spec: InputSpec) -> str | None:
@@ -150,109 +152,199 @@ class ParsedInput:
         level_known = fmt in (LogFormat.CHARON_JSON, LogFormat.JOURNAL_JSON, LogFormat.JOURNAL_EXPORT) or bool(
             self._guess.details.get("log_level"))
         racoon_levels: set[str] = set()
+        daemons_seen: set[Daemon] = set()
         negotiating = False
-        infer = _levels.infer
-        markers = _levels.MARKER_INDEX
+        markers = _useful_markers(groups)  # level markers that could still raise a level
         neg_prefixes = _levels.NEGOTIATION
         first = last = prev = None
         backwards = 0
-        n_events = n_cont = n_unrec = 0
+        n_cont = n_unrec = 0
         pending: Event | None = None
         held = held_line = held_off = 0  # lines returned as HOLD, waiting for their event
         host_seen = version = None
         parse = parser.parse if parser is not None else (lambda line: None)
+        _Event = Event
+        _CHARON = Daemon.CHARON
+        _RACOON = Daemon.RACOON
+        _str = str
+        _tuple = tuple
+        # The block fast path (charon filelog with fixed-width timestamps, the biggest inputs):
+        # ONE multi-line pattern per sub-block (findall, no per-line match call) splits each
+        # line into (time key, "NN[GRP[l]", SA tag, message); the thread/group/level token and
+        # the SA tag are decoded once per distinct value (dict lookups), the timestamp once per
+        # distinct second. Lines the pattern does not take come back with an empty prefix and
+        # go through the line-by-line path below, so both paths share one loop and its state.
+        fast = getattr(parser, "fast", None)
+        findall = tokens = tags = None
+        if fast is not None:
+            findall = fast[0].findall
+            tokens = _Tokens(fast[1], groups)
+            tags = _Tags()
+        ptk = None  # time key of the previous fast-path line (its `ts` is still valid)
+        fth = None  # thread of the last fast-path event (the parser's hex-dump state)
+        ts = None
+        empty = repeat("")
+        lineno = 1
         for block in self._all_blocks():
-            lineno = block.lineno
+            lineno = base = block.lineno
             off = block.offset
             sizes = block.sizes
-            for i, line in enumerate(block.lines):
-                r = parse(line)
-                if type(r) is tuple:
-                    tkey, host, daemon, pid, thread, group, level, name, sid, text, ident, extra = r
-                    if type(tkey) is str:
-                        ts = cache.get(tkey)
-                        if ts is None:
-                            ts = epoch(tkey)
-                            if len(cache) > 4096:
-                                cache.clear()
-                            cache[tkey] = ts
+            text = block.text
+            fast_block = findall is not None and text is not None
+            pos, n = 0, len(text) if fast_block else 0
+            while True:
+                if fast_block:
+                    if pos >= n:
+                        break
+                    end = text.find("\n", pos + _SUB_BLOCK) + 1 or n
+                    if version is None and (text.find(_BANNER, pos, end) >= 0
+                                            or text.find(_RACOON_BANNER, pos, end) >= 0):
+                        part = text[pos:end].split("\n")  # the start banner: line by line
+                        part.pop()
+                        rows = zip(empty, empty, empty, part)
                     else:
-                        ts = tkey
-                    if held:
-                        ev = Event(index, held_line, held_off, ts, text, daemon, host, pid, thread, group, level, name,
-                                   sid, extra, held + 1)
-                        n_cont += held
-                        held = 0
-                    else:
-                        ev = Event(index, lineno + i, off, ts, text, daemon, host, pid, thread, group, level, name,
-                                   sid, extra)
-                    if dedup and self._duplicate(ev, ident, recent, recent_order):
-                        s.duplicates_removed += 1
-                        if pending is not None:
-                            # the dropped copy's line still belongs to an event: count it there
-                            pending.nlines += 1
-                            n_cont += 1
+                        rows = findall(text, pos, end)
+                    pos = end
+                else:
+                    rows = zip(empty, empty, empty, block.lines)
+                for tk, tgl, tag, line in rows:
+                    if tgl:  # ---- fast path: a canonical `time NN[GRP] <tag> msg` line
+                        if tk != ptk:
+                            ptk = tk
+                            ts = cache.get(tk)
+                            if ts is None:
+                                ts = epoch(tk)
+                                if len(cache) > 4096:
+                                    cache.clear()
+                                cache[tk] = ts
+                            if ts is not None:
+                                if first is None:
+                                    first = last = prev = ts
+                                else:
+                                    if ts < prev - 1.0:
+                                        backwards += 1
+                                    prev = ts
+                                    if ts > last:
+                                        last = ts
+                                    elif ts < first:
+                                        first = ts
+                        fth, group, level, pl = tokens[tgl]  # type: ignore[index]
+                        if tag:
+                            name, sid = tags[tag]  # type: ignore[index]
+                            ev = _Event(index, lineno, off, ts, line, _CHARON, None, None, fth, group, level, name,
+                                        sid)
+                            off += pl + len(tag) + len(line) + 3
                         else:
-                            n_unrec += 1
-                    else:
+                            ev = _Event(index, lineno, off, ts, line, _CHARON, None, None, fth, group, level, None,
+                                        None)
+                            off += pl + len(line)
+                        lineno += 1
                         if pending is not None:
                             yield pending
                         pending = ev
-                        n_events += 1
-                        if ts is not None:
-                            if first is None:
-                                first = last = prev = ts
-                            else:
-                                if ts < prev - 1.0:
-                                    backwards += 1
-                                prev = ts
-                                if ts > last:
-                                    last = ts
-                                elif ts < first:
-                                    first = ts
-                        if group is not None and daemon is Daemon.CHARON:
-                            if level is not None:
-                                if level > groups.get(group, -1):
-                                    groups[group] = level
-                            elif group not in groups:
-                                groups[group] = 1
-                        if (level is None or group is None) and text[:4] in markers:
-                            hit = infer(text)
-                            if hit is not None and hit[1] > groups.get(hit[0], -1):
-                                groups[hit[0]] = hit[1]
-                        if daemon is Daemon.RACOON and group is not None:
-                            racoon_levels.add(group)
-                        if not negotiating and text.startswith(neg_prefixes):
+                        if level is None and line[:4] in markers:
+                            markers = _infer_level(line, markers, groups)
+                        if not negotiating and line.startswith(neg_prefixes):
                             negotiating = True
-                        if host and host_seen is None:
-                            host_seen = s.host = host
-                        if version is None and text[:1] in "S@" and (
-                                text.startswith(_BANNER) or text.startswith(_RACOON_BANNER)):
-                            version = s.daemon_version = _version(text)
-                elif r is HOLD:
-                    if not held:
-                        held_line, held_off = lineno + i, off
-                    held += 1
-                elif r is not None and pending is not None:
-                    if pending.cont is None:
-                        pending.cont = [r]
+                        continue
+                    # ---- line by line: every other format, and what the fast pattern left
+                    if fth is not None:
+                        parser._thread = fth  # type: ignore[union-attr]
+                        fth = None
+                    ptk = None
+                    r = parse(line)
+                    if type(r) is _tuple:
+                        tkey, host, daemon, pid, thread, group, level, name, sid, msg, ident, extra = r
+                        if type(tkey) is _str:
+                            ts = cache.get(tkey)
+                            if ts is None:
+                                ts = epoch(tkey)
+                                if len(cache) > 4096:
+                                    cache.clear()
+                                cache[tkey] = ts
+                        else:
+                            ts = tkey
+                        if held:
+                            ev = _Event(index, held_line, held_off, ts, msg, daemon, host, pid, thread, group, level,
+                                        name, sid, extra, held + 1)
+                            n_cont += held
+                            held = 0
+                        else:
+                            ev = _Event(index, lineno, off, ts, msg, daemon, host, pid, thread, group, level, name,
+                                        sid, extra)
+                        if dedup and self._duplicate(ev, ident, recent, recent_order):
+                            s.duplicates_removed += 1
+                            if pending is not None:
+                                # the dropped copy's line still belongs to an event: count it there
+                                pending.nlines += 1
+                                n_cont += 1
+                            else:
+                                n_unrec += 1
+                        else:
+                            if pending is not None:
+                                yield pending
+                            pending = ev
+                            daemons_seen.add(daemon)
+                            if ts is not None:
+                                if first is None:
+                                    first = last = prev = ts
+                                else:
+                                    if ts < prev - 1.0:
+                                        backwards += 1
+                                    prev = ts
+                                    if ts > last:
+                                        last = ts
+                                    elif ts < first:
+                                        first = ts
+                            if group is not None and daemon is _CHARON:
+                                if level is not None:
+                                    if level > groups.get(group, -1):
+                                        groups[group] = level
+                                elif group not in groups:
+                                    groups[group] = 1
+                            if (level is None or group is None) and msg[:4] in markers:
+                                markers = _infer_level(msg, markers, groups)
+                            if daemon is _RACOON and group is not None:
+                                racoon_levels.add(group)
+                            if not negotiating and msg.startswith(neg_prefixes):
+                                negotiating = True
+                            if host and host_seen is None:
+                                host_seen = s.host = host
+                            if version is None and msg[:1] in "S@" and (
+                                    msg.startswith(_BANNER) or msg.startswith(_RACOON_BANNER)):
+                                version = s.daemon_version = _version(msg)
+                    elif r is HOLD:
+                        if not held:
+                            held_line, held_off = lineno, off
+                        held += 1
+                    elif r is not None and pending is not None:
+                        if pending.cont is None:
+                            pending.cont = [r]
+                        else:
+                            pending.cont.append(r)
+                        pending.nlines += 1
+                        n_cont += 1
                     else:
-                        pending.cont.append(r)
-                    pending.nlines += 1
-                    n_cont += 1
-                else:
-                    n_unrec += 1
-                    if len(sample) < SAMPLE_UNRECOGNISED:
-                        sample.append(UnrecognisedLine(lineno + i, line[:300]))
-                off += len(line) + 1 if sizes is None else sizes[i]
+                        n_unrec += 1
+                        if len(sample) < SAMPLE_UNRECOGNISED:
+                            sample.append(UnrecognisedLine(lineno, line[:300]))
+                    off += len(line) + 1 if sizes is None else sizes[lineno - base]
+                    lineno += 1
+                if not fast_block:
+                    break
+            if block.count is None:
+                block.count = lineno - base  # every line of the block was walked
         if pending is not None:
             yield pending
+        if fth is not None:
+            daemons_seen.add(_CHARON)
         if held:  # an entry cut off before its end: its lines belong to no event
             n_unrec += held
             if len(sample) < SAMPLE_UNRECOGNISED:
                 sample.append(UnrecognisedLine(held_line, "(incomplete journal export entry)"))
         s.lines = self.stats.lines
-        s.events = n_events
+        # every line is an event, a continuation or unrecognised (the fast path counts none)
+        s.events = s.lines - n_cont - n_unrec
         s.continuation_lines = n_cont
         s.unrecognised_lines = n_unrec
         s.first = first
@@ -260,7 +352,7 @@ class ParsedInput:
         s.backwards_jumps = backwards
         s.sha256 = self._digest.hexdigest()
         if s.daemon is None:
-            s.daemon = _daemon_name(fmt)
+            s.daemon = _daemon_name(fmt, daemons_seen)
         if not level_known and negotiating and fmt not in (LogFormat.RACOON, LogFormat.MACOS_SYSLOG):
             for g in ("IKE",):
                 groups.setdefault(g, 1)
@@ -318,14 +410,88 @@ def _version(text: str) -> str | None:
     return ver or None
 
 
-def _daemon_name(fmt: LogFormat) -> str | None:
+_APPLE = frozenset((Daemon.APPLE_IKEV2, Daemon.APPLE_NE))
+
+
+def _daemon_name(fmt: LogFormat, seen: set[Daemon] = frozenset()) -> str | None:  # type: ignore[assignment]
+    """InputSummary.daemon: which negotiation builder reads this input ("apple" = the macOS
+    builder, which also hands racoon lines of a Mac log to the racoon builder)."""
     if fmt in (LogFormat.RACOON,):
         return "racoon"
     if fmt is LogFormat.MACOS_UNIFIED:
         return "apple"
+    if fmt is LogFormat.MACOS_SYSLOG:
+        # /var/log/system.log: Apple's IKEv2 client / NetworkExtension, or racoon alone
+        if Daemon.RACOON in seen and not seen & _APPLE:
+            return "racoon"
+        return "apple"
     if fmt is LogFormat.UNKNOWN:
         return None
+    if Daemon.RACOON in seen and Daemon.CHARON not in seen:  # ipsec-tools racoon via syslog
+        return "racoon"
     return "charon"
+
+
+def _useful_markers(groups: dict[str, int]) -> dict[str, list[tuple[str, str, int]]]:
+    """levels.MARKER_INDEX without the markers whose level the input already showed (they
+    cannot change anything, and "received packet"/"sending packet" are common lines)."""
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for key, cands in _levels.MARKER_INDEX.items():
+        keep = [c for c in cands if c[2] > groups.get(c[1], -1)]
+        if keep:
+            out[key] = keep
+    return out
+
+
+def _infer_level(text: str, markers: dict, groups: dict[str, int]) -> dict:
+    """Record the level a marker message proves (levels.infer); returns the markers still useful."""
+    for prefix, group, level in markers[text[:4]]:
+        if text.startswith(prefix):
+            if level > groups.get(group, -1):
+                groups[group] = level
+                return _useful_markers(groups)
+            break
+    return markers
+
+
+class _Tokens(dict):
+    """Fast path: "NN[GRP" / "NN[GRPl" → (thread, group, level, prefix length + 3); a new
+    token also records its group/level in the input's levels (seen once per input)."""
+
+    __slots__ = ("lead", "groups")
+
+    def __init__(self, lead: int, groups: dict[str, int]):
+        super().__init__()
+        self.lead = lead  # characters before the thread digits (time key and its space)
+        self.groups = groups
+
+    def __missing__(self, token: str):
+        b = token.index("[")
+        group = token[b + 1:b + 4]
+        level = ord(token[b + 4]) - 48 if len(token) > b + 4 else None
+        groups = self.groups
+        if level is not None:
+            if level > groups.get(group, -1):
+                groups[group] = level
+        elif group not in groups:
+            groups[group] = 1
+        if len(self) > 4096:
+            self.clear()
+        v = self[token] = (int(token[:b]), group, level, self.lead + len(token) + 3)
+        return v
+
+
+class _Tags(dict):
+    """Fast path: SA tag "conn|N" / "N" → (sa_name or None, sa_id)."""
+
+    __slots__ = ()
+
+    def __missing__(self, tag: str):
+        name, _, sid = tag.rpartition("|")
+        if len(self) > 4096:
+            self.clear()
+        v = self[tag] = (name or None, int(sid))
+        return v
 
 
 def parse_input(spec: InputSpec, options) -> ParsedInput:

@@ -65,7 +65,7 @@ def _header(out: list[str], report: Report) -> None:
         advice = "".join(f"<br><code>{e(a)}</code>" for a in i.level_advice)
         shift = f"<br>clock corrected by {-i.shift_s:+.3f} s" if i.shift_s else ""
         out.append(
-            f"<tr><td><code>{e(i.path)}</code></td><td>{e(i.format)} ({i.confidence:.2f})</td><td>{e(i.host or '?')}</td>"
+            f"<tr><td><code>{e(i.path)}</code></td><td>{e(i.format)} ({i.confidence:.2f})</td><td>{e(i.host or '-')}</td>"
             f"<td>{i.lines} ({i.unrecognised_lines} unrecognised)</td><td>{e(i.first or '?')} →<br>{e(i.last or '?')}{shift}</td>"
             f"<td>{e(levels)}: {e(verdict)}{advice}</td><td><code>{e((i.sha256 or '?')[:16])}…</code></td></tr>")
     out.append("</tbody></table>")

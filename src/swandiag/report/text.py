@@ -83,7 +83,7 @@ def _header(out: _Out, report: Report) -> None:
     out.line((f"swandiag {report.swandiag_version} · patterns {report.patterns_version}", "dim"))
     out.heading("Inputs")
     for i in report.inputs:
-        out.line((i.path, "bold"), f"  {i.format} ({i.confidence:.2f})", f"  host {i.host or '?'}", indent=2)
+        out.line((i.path, "bold"), f"  {i.format} ({i.confidence:.2f})", f"  host {i.host or '-'}", indent=2)
         out.line(f"{i.lines} lines, {i.events} events, {i.unrecognised_lines} unrecognised", indent=4)
         last = i.last[11:] if i.first and i.last and i.first[:10] == i.last[:10] else i.last
         out.line(f"{i.first or '?'} → {last or '?'}", indent=4)

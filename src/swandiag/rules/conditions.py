@@ -89,6 +89,8 @@ class Fact:
     path: str
     ops: list[Op]
     cite: bool = True
+    among: str | None = None  # `in-fact` / `not-in-fact`: a path on the same side (input.* = its summary)
+    among_negated: bool = False
 
     def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
         if self.on == "lint":
@@ -99,21 +101,20 @@ class Fact:
             if neg is None:
                 results.append(None)
                 continue
-            root: Any = neg
-            path = self.path
-            if path.startswith("input."):
-                root, path = case.input_summary(side), path[len("input."):]
-            results.append(self._check(root, side, case, captures, path))
+            root, path = _root(case, side, self.path)
+            ops = self.ops if self.among is None else [*self.ops, _among_op(case, side, self.among, self.among_negated)]
+            results.append(self._check(root, side, case, captures, path, ops))
         if self.on == "both":
             return None if not results or any(r is None for r in results) else [h for r in results for h in r]
         ok = [r for r in results if r is not None]
         return [h for r in ok for h in r] if ok else None
 
-    def _check(self, root: Any, side: str, case: Case, captures: dict[str, Any], path: str | None = None) -> list[Hit] | None:
+    def _check(self, root: Any, side: str, case: Case, captures: dict[str, Any], path: str | None = None,
+               ops: list[Op] | None = None) -> list[Hit] | None:
         values = lookup(root, self.path if path is None else path) or [None]
         for value in values:
             local: dict[str, Any] = {}
-            if all(op.test(value, local) for op in self.ops):
+            if all(op.test(value, local) for op in (self.ops if ops is None else ops)):
                 captures.update({k: v for k, v in local.items() if k not in captures})
                 return _fact_evidence(case, side, root, self.path) if self.cite else []
         return None
@@ -200,6 +201,19 @@ class Not:
 
 
 # --- evaluation helpers ---------------------------------------------------------------
+
+def _root(case: Case, side: str, path: str) -> tuple[Any, str]:
+    if path.startswith("input."):
+        return case.input_summary(side), path[len("input."):]
+    return case.negotiation(side), path
+
+
+def _among_op(case: Case, side: str, path: str, negated: bool) -> Op:
+    """`in-fact`: the value equals (ignoring case: identities, names) one at `path` of this side."""
+    root, rest = _root(case, side, path)
+    pool = [v for x in lookup(root, rest) for v in (x if isinstance(x, (list, tuple)) else [x]) if v is not None]
+    return Op("not-in-fold" if negated else "in-fold", [str(norm(v)) for v in pool])
+
 
 def _sides(on: str, case: Case) -> list[str]:
     return list(SIDES) if on in ("any", "both") else [on]
@@ -329,10 +343,15 @@ def parse_condition(spec: Any, where: str, on: str = "any") -> Any:
             raise SignatureError(f"{where}: present = {value!r}, expected gateway/client/both/lint or a boolean")
         return Present(value, True)
     if kind == "fact":
-        ops = {k: v for k, v in spec.items() if k not in ("fact", "on", "cite")}
-        if not ops:
+        among_keys = [k for k in ("in-fact", "not-in-fact") if k in spec]
+        ops = {k: v for k, v in spec.items() if k not in ("fact", "on", "cite", *among_keys)}
+        if not ops and not among_keys:
             raise SignatureError(f"{where}: fact {spec['fact']!r} needs at least one operator")
-        return Fact(on, str(spec["fact"]), parse_ops(ops, f"{where}.{spec['fact']}"), cite)
+        if len(among_keys) > 1 or (among_keys and (on == "lint" or not isinstance(spec[among_keys[0]], str))):
+            raise SignatureError(f"{where}: in-fact / not-in-fact takes one path of the same side (not with on = \"lint\")")
+        among = spec[among_keys[0]] if among_keys else None
+        return Fact(on, str(spec["fact"]), parse_ops(ops, f"{where}.{spec['fact']}"), cite,
+                    among=among, among_negated=among_keys == ["not-in-fact"])
     if kind == "observation":
         _only(spec, COMMON | {"observation", "direction"}, where)
         where_ops = {"code": [Op("has-any", spec["observation"] if isinstance(spec["observation"], list) else [spec["observation"]])]}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+import regex
+
 from ..analysis import Analysis
 from .case import SIDES, Case, Hit, build_cases
 from .placeholders import fill
@@ -15,6 +17,9 @@ from .records import Evidence, Finding, Fix
 from .signature import Signature
 
 MAX_EVIDENCE = 12
+# a platform-specific signature on a client whose platform the logs do not show: still said, less sure
+UNKNOWN_PLATFORM_FACTOR = 0.75
+_SIDE_PLACEHOLDER = regex.compile(r"\{(gateway|client)\.[a-z0-9_]+\}")
 _SIDE_ORDER = {"gateway": 0, "client": 1, "config": 2}
 
 
@@ -37,12 +42,13 @@ def match(sig: Signature, case: Case) -> Finding | None:
     hits = sig.when.eval(case, captures)
     if hits is None:
         return None
+    confidence, platform_note = _platform(sig, case)
     return Finding(
         id=sig.id,
         severity=sig.severity,
-        confidence=sig.confidence,
+        confidence=confidence,
         title=sig.title,
-        explanation=fill(sig.explanation, case, captures).strip(),
+        explanation=(fill(sig.explanation, case, captures).strip() + platform_note),
         negotiations=case.ids(),
         evidence=evidence(case, hits),
         fix=Fix(
@@ -52,8 +58,29 @@ def match(sig: Signature, case: Case) -> Finding | None:
         ),
         references=list(sig.references),
         inconclusive=sig.inconclusive,
-        collect=[fill(c, case, captures) for c in sig.collect],
+        collect=[fill(c, case, captures) for c in sig.collect if _about_present_side(c, case)],
     )
+
+
+def _about_present_side(text: str, case: Case) -> bool:
+    """A collect line naming only `{gateway.*}` / `{client.*}` of absent sides is about another
+    situation (e.g. 'collect the gateway's log' when the gateway's log is the one we have)."""
+    sides = {m.group(1) for m in _SIDE_PLACEHOLDER.finditer(text, timeout=0.05)}
+    return not sides or any(case.present(s) for s in sides)
+
+
+def _platform(sig: Signature, case: Case) -> tuple[float, str]:
+    """Platform-specific signatures say which client they saw; unrecognised, they still fire
+    (the quirk may well be there) with lower confidence."""
+    if not sig.applies.platform:
+        return sig.confidence, ""
+    known = sorted({n.client_platform for n in case.sides.values() if n.client_platform})
+    if known:
+        return sig.confidence, f"\n\nClient platform: {', '.join(known)} (recognised from the logs)."
+    wanted = ", ".join(sig.applies.platform)
+    return (round(sig.confidence * UNKNOWN_PLATFORM_FACTOR, 3),
+            f"\n\nClient platform: not recognised from these logs; this problem is specific to {wanted} "
+            "clients, so the confidence is lowered.")
 
 
 def applies(sig: Signature, case: Case) -> bool:

@@ -67,12 +67,19 @@ FIELDS: dict[str, Callable[[Negotiation], Any]] = {
 }
 
 
+# From the side's input summary: what the daemon logged about itself when it loaded its configuration.
+INPUT_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "configured_local_ids": lambda s: _join(s.local_ids),
+    "loaded_certs": lambda s: "; ".join(s.loaded_certs) or None,  # DNs contain commas
+}
+
+
 def known(text: str) -> list[str]:
     """Placeholders in `text` that are not in the whitelist (for the loader's checks)."""
     bad = []
     for m in regex.finditer(r"\{([a-z_]+\.[a-z0-9_]+)\}", text, timeout=REGEX_TIMEOUT):
         inner = _PLACEHOLDER.fullmatch("{" + m.group(1) + "}", timeout=REGEX_TIMEOUT)
-        if not inner or (inner.group(1) != "fact" and inner.group(2) not in FIELDS):
+        if not inner or (inner.group(1) != "fact" and inner.group(2) not in FIELDS and inner.group(2) not in INPUT_FIELDS):
             bad.append(m.group(0))
     return bad
 
@@ -85,16 +92,18 @@ def fill(text: str, case: Case, facts: dict[str, Any]) -> str:
             if isinstance(v, (list, tuple)):
                 v = _join(v)
             return MISSING if v in (None, "") else str(norm(v))
-        getter = FIELDS.get(name)
-        if getter is None:
-            return MISSING
         sides = SIDES if scope == "any" else (scope,)
         for side in sides:
-            neg = case.negotiation(side)
-            if neg is not None:
-                v = getter(neg)
-                if v not in (None, ""):
-                    return str(v)
+            if name in INPUT_FIELDS:
+                summary = case.input_summary(side)
+                v = INPUT_FIELDS[name](summary) if summary is not None else None
+            elif name in FIELDS:
+                neg = case.negotiation(side)
+                v = FIELDS[name](neg) if neg is not None else None
+            else:
+                return MISSING
+            if v not in (None, ""):
+                return str(v)
         return MISSING
 
     try:

@@ -87,6 +87,9 @@ class Op:
             return any(_eq(v, x) for x in a)
         if n == "not-in":
             return not any(_eq(v, x) for x in a)
+        if n in ("in-fold", "not-in-fold"):  # built by conditions for in-fact / not-in-fact
+            found = str(v).casefold() in {str(x).casefold() for x in a}
+            return found == (n == "in-fold")
         if n == "contains":
             return (a in [norm(x) for x in v]) if isinstance(v, (list, tuple)) else str(a) in str(v)
         if n == "contains-any":

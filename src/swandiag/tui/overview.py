@@ -54,7 +54,7 @@ class Overview(Vertical):
             levels = Text("ok", "green") if s.level_sufficient else (
                 Text("too low", "bold red") if s.level_sufficient is False else Text("?", "dim"))
             inputs.add_row(Text("▌", input_colour(i)), red(clean(os.path.basename(s.spec.name) or s.spec.name)), s.format.value,
-                           red(clean(s.host or "?")), f"{day_clock(s.first)} → {day_clock(s.last)[11:]}",
+                           red(clean(s.host or "-")), f"{day_clock(s.first)} → {day_clock(s.last)[11:]}",
                            off, levels, key=str(i))
         inputs.styles.height = len(a.inputs) + 2
 

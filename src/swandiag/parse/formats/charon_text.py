@@ -5,6 +5,8 @@ first `NN[GRP]` token. Also covers charon-cmd/stdout loggers (same layout, no ti
 """
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..event import Daemon, LogFormat
@@ -70,6 +72,26 @@ def split_filelog(line: str):
     return tkey, int(line[a:b]), group, level, name, sid, text
 
 
+def block_pattern(width: int) -> re.Pattern[str]:
+    """One multi-line pattern for a whole block of filelog lines whose timestamps are
+    `width` characters wide (0 = no timestamp), run with `findall` over the block: one tuple
+    (time key, "NN[GRP" or "NN[GRPl", SA tag "conn|N"/"N" or "", message) per line, every
+    line ending in "\\n". A line whose prefix does not have exactly this canonical shape
+    (other width, odd SA tag, a dump row that may continue the previous message, a bare
+    `NN[GRP]` …) still matches, with empty prefix groups and the whole line as message; the
+    stream hands those lines to FilelogParser.parse, so the fast path only ever accepts lines
+    that parse() reads the same way.
+
+    Stdlib `re`, not `regex` with a timeout: this pattern is fixed code, not data, and linear —
+    fixed-width or bounded pieces, negated character classes that cannot overlap their
+    delimiters, no nested quantifiers — so it cannot backtrack beyond a few steps per line,
+    and `regex`'s per-call timeout would cost ~1 µs a line on its own."""
+    when = f"([^\\[\\n]{{{width}}}) " if width else "()"
+    return re.compile(
+        "^(?:" + when + r"(\d{2,6}\[[A-Z]{3}[0-4]?)\] (?:<((?:[^|>\n]*\|)?\d+)> )?(?!<)(?![^\n]{4}: ))?(.*)\n",
+        re.MULTILINE)
+
+
 class FilelogParser:
     format = LogFormat.CHARON_FILELOG
 
@@ -77,6 +99,10 @@ class FilelogParser:
         self.format = fmt
         self.details = details or {}
         self._thread = -1
+        width = self.details.get("_time_width")
+        # (pattern, characters before the thread digits) for stream's block fast path
+        self.fast = None if width is None or fmt is not LogFormat.CHARON_FILELOG else (
+            block_pattern(width), width + 1 if width else 0)
 
     def parse(self, line: str):
         # split_filelog + split_core inlined: this runs once per line of the biggest inputs
@@ -165,6 +191,8 @@ def details_of(lines: list[str]) -> tuple[float, dict]:
             details["time_precision"] = precision
     else:
         details["time_format"] = None
+    widths = {len(t) if t is not None else 0 for t in tkeys}
+    details["_time_width"] = widths.pop() if len(widths) == 1 else None  # for the block fast path
     details["_untimed"] = not timed
     details["_main_thread"] = 0 in threads
     return ok / n, details

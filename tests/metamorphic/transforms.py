@@ -1,0 +1,298 @@
+"""The transformations: each rewrites a scenario into a variant a real installation could
+have produced, or returns None where it does not apply (e.g. a racoon log has no charon
+prefix to rewrite). `skew_s` is the clock skew the variant applies to input 1."""
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import re
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Callable
+
+from . import render
+from .records import Record
+from .rename import Renamer
+from .scenario import Doc, Scenario, load, shift, shift_raw_line
+
+Step = Callable[[Scenario], Scenario | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Transform:
+    name: str
+    apply: Step
+    skew_s: float = 0.0
+    format: str | None = None  # the LogFormat value swandiag must detect for the rewritten inputs
+    heavy: bool = False
+
+
+def _render(fn: Callable[[list[Record]], bytes], *, only_first: bool = False) -> Step:
+    def step(scn: Scenario) -> Scenario | None:
+        docs, done = [], 0
+        for i, doc in enumerate(scn.docs):
+            if doc.records is not None and (i == 0 or not only_first) and doc.records[0].ts is not None:
+                doc = replace(doc, data=fn(doc.records))
+                done += 1
+            docs.append(doc)
+        return replace(scn, docs=docs) if done else None
+    return step
+
+
+def _host(i: int) -> render.Host:
+    return render.Host(name=f"host{i}", pid=3166 + i)
+
+
+def _render_each(fn: Callable[[list[Record], render.Host], bytes], *, only_first: bool = False) -> Step:
+    def step(scn: Scenario) -> Scenario | None:
+        docs, done = [], 0
+        for i, doc in enumerate(scn.docs):
+            if doc.records is not None and (i == 0 or not only_first) and doc.records[0].ts is not None:
+                doc = replace(doc, data=fn(doc.records, _host(i)))
+                done += 1
+            docs.append(doc)
+        return replace(scn, docs=docs) if done else None
+    return step
+
+
+def _chain(*steps: Step) -> Step:
+    def step(scn: Scenario) -> Scenario | None:
+        for s in steps:
+            scn = s(scn)
+            if scn is None:
+                return None
+        return scn
+    return step
+
+
+def _skew(seconds: float, index: int = 1) -> Step:
+    def step(scn: Scenario) -> Scenario | None:
+        if len(scn.docs) <= index or not has_times(scn.docs[index]):
+            return None  # a log without timestamps has no clock to skew
+        docs = list(scn.docs)
+        docs[index] = shift(docs[index], seconds)
+        return replace(scn, docs=docs)
+    return step
+
+
+def has_times(doc: Doc) -> bool:
+    if doc.records is not None:
+        return any(r.ts is not None for r in doc.records)
+    return any(shift_raw_line(x, timedelta(seconds=1)) != x for x in doc.raw[:50])
+
+
+def _strip_tags(scn: Scenario) -> Scenario | None:
+    if not any(r.uid is not None for d in scn.charon for r in d.records):
+        return None
+    return replace(scn, docs=[replace(d, records=[replace(r, conn=None, uid=None) for r in d.records])
+                              if d.records is not None else d for d in scn.docs])
+
+
+def _rename(*, ipv6: bool = False) -> Step:
+    def step(scn: Scenario) -> Scenario | None:
+        return Renamer(scn, seed=1, ipv6_outer=ipv6).apply(scn)
+    return step
+
+
+# --- files: newest first, compression, rotation ---------------------------------------------
+
+def _bytes(doc: Doc) -> bytes:
+    return doc.data if doc.data is not None else ("\n".join(doc.raw) + "\n").encode(errors="surrogateescape")
+
+
+def _newest_first(scn: Scenario) -> Scenario | None:
+    doc = scn.docs[0]
+    lines = _bytes(doc).decode(errors="surrogateescape").splitlines()
+    data = ("\n".join(reversed(lines)) + "\n").encode(errors="surrogateescape")
+    return replace(scn, docs=[replace(doc, data=data)] + scn.docs[1:])
+
+
+_COMPRESS = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
+
+
+def _compress(kind: str) -> Step:
+    def step(scn: Scenario) -> Scenario | None:
+        return replace(scn, docs=[replace(d, files={f"{d.name}.{kind}": _COMPRESS[kind](_bytes(d))})
+                                  for d in scn.docs])
+    return step
+
+
+def _rotate(scn: Scenario) -> Scenario | None:
+    """logrotate of the first input: charon.log.2.gz (oldest), charon.log.1, charon.log."""
+    doc = scn.docs[0]
+    lines = _bytes(doc).decode(errors="surrogateescape").splitlines(keepends=True)
+    if len(lines) < 6:
+        return None
+    a, b = len(lines) // 3, 2 * len(lines) // 3
+    while b < len(lines) and lines[b][:1] == " ":  # don't split inside a multi-line record
+        b += 1
+    enc = lambda part: "".join(part).encode(errors="surrogateescape")  # noqa: E731
+    files = {"charon.log.2.gz": gzip.compress(enc(lines[:a])), "charon.log.1": enc(lines[a:b]),
+             "charon.log": enc(lines[b:])}
+    return replace(scn, docs=[replace(doc, files=files)] + scn.docs[1:])
+
+
+# --- busy gateway: other real clients' negotiations interleaved ------------------------------
+
+BACKGROUND = ("corpus/lab/ok-ikev2-cert", "corpus/lab/ok-ikev2-eap", "corpus/lab/ok-ikev1-xauth-psk",
+              "corpus/lab/ok-ikev2-cert-stroke")
+_START = re.compile(r"received packet|initiating|is initiating")
+
+
+def _negotiation_records(folder: str) -> list[Record]:
+    recs = load(folder).docs[0].records or []
+    start = next((i for i, r in enumerate(recs) if _START.search(r.lines[0])), len(recs))
+    return recs[start:]
+
+
+def _renumber(recs: list[Record], offset: int, conns: set[str]) -> list[Record]:
+    names = "|".join(re.escape(c) for c in sorted(conns | {"(unnamed)"}, key=len, reverse=True))
+    ike = re.compile(rf"((?:{names}))\[(\d+)\]")
+    child = re.compile(r"([\w.-]+)\{(\d+)\}")
+    fix = lambda t: child.sub(lambda m: f"{m[1]}{{{int(m[2]) + offset}}}",  # noqa: E731
+                               ike.sub(lambda m: f"{m[1]}[{int(m[2]) + offset}]", t))
+    return [replace(r, uid=r.uid + offset if r.uid is not None else None, lines=tuple(fix(x) for x in r.lines))
+            for r in recs]
+
+
+def background(scn: Scenario, k: int, folder: str) -> list[Record]:
+    """Background scenario `folder` as the k-th unrelated client of scn's gateway."""
+    bg = load(folder)
+    gw_addrs = _local_addresses(scn.docs[0])
+    renamer = Renamer(replace(bg, docs=bg.docs[:1]), seed=k + 2)
+    for own in _local_addresses(bg.docs[0]):  # the background gateway's address is our gateway's
+        if gw_addrs:
+            renamer.prefix.pop(tuple(own.split(".")[:2]), None)
+    recs = [replace(r, lines=tuple(renamer.line(x) for x in r.lines), conn=renamer.conn(r.conn) if r.conn else None)
+            for r in _negotiation_records(folder)]
+    if gw_addrs:
+        for own in _local_addresses(bg.docs[0]):
+            recs = [replace(r, lines=tuple(x.replace(own, gw_addrs[0]) for x in r.lines)) for r in recs]
+    return _renumber(recs, 100 * (k + 1), set(renamer.conns.values()))
+
+
+def _local_addresses(doc: Doc) -> list[str]:
+    found = []
+    for r in doc.records or []:
+        m = re.match(r"received packet: from \S+ to (\d+\.\d+\.\d+\.\d+)\[", r.lines[0])
+        if m and m[1] not in found:
+            found.append(m[1])
+    return found
+
+
+def _place(recs: list[Record], at) -> list[Record]:
+    first = next(r.ts for r in recs if r.ts is not None)
+    return [r.shifted(at - first) for r in recs]
+
+
+def _busy(count: int) -> Step:
+    def step(scn: Scenario) -> Scenario | None:
+        gw = scn.docs[0]
+        if gw.records is None or gw.records[0].ts is None or scn.name in BACKGROUND:
+            return None
+        start = next((r.ts for r in gw.records if _START.search(r.lines[0])), gw.records[0].ts)
+        merged = list(gw.records)
+        for k in range(count):
+            folder = BACKGROUND[k % len(BACKGROUND)]
+            at = start + timedelta(seconds=2 * k - count)
+            merged += _place(background(scn, k, folder), at)
+        merged.sort(key=lambda r: r.ts)  # stable: each source keeps its order within a second
+        return replace(scn, docs=[replace(gw, records=merged)] + scn.docs[1:])
+    return step
+
+
+def _mid(where: str) -> Step:
+    """The gateway log starts (or ends) in the middle of an unrelated client's negotiation."""
+    def step(scn: Scenario) -> Scenario | None:
+        gw = scn.docs[0]
+        if gw.records is None or gw.records[0].ts is None or scn.name in BACKGROUND:
+            return None
+        other = background(scn, 0, BACKGROUND[0])
+        half = len(other) // 2
+        if where == "start":
+            part = _place(other[half:], gw.records[0].ts - timedelta(seconds=1))
+            part = [replace(r, ts=min(r.ts, gw.records[0].ts)) for r in part]
+            recs = part + list(gw.records)
+        else:
+            part = _place(other[:half], gw.records[-1].ts + timedelta(seconds=1))
+            recs = list(gw.records) + part
+        return replace(scn, docs=[replace(gw, records=recs)] + scn.docs[1:])
+    return step
+
+
+def _cut_startup(scn: Scenario) -> Scenario | None:
+    """Users paste from the first packet on: no daemon start, no config dump."""
+    docs, done = [], 0
+    for doc in scn.docs:
+        if doc.records is not None:
+            start = next((i for i, r in enumerate(doc.records) if _START.search(r.lines[0])), 0)
+            if start:
+                doc, done = replace(doc, records=doc.records[start:]), done + 1
+        docs.append(doc)
+    return replace(scn, docs=docs) if done else None
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+FILELOG = "charon-filelog"
+TRANSFORMS: tuple[Transform, ...] = (
+    # filelog options (charon-logs.md §1.2)
+    Transform("filelog-weekday", _render(lambda r: render.filelog(r, "%a, %Y-%m-%d, %H:%M:%S")), format=FILELOG),
+    Transform("filelog-iso-ms", _render(lambda r: render.filelog(r, "%Y-%m-%dT%H:%M:%S", 3)), format=FILELOG),
+    Transform("filelog-iso-us", _render(lambda r: render.filelog(r, "%Y-%m-%dT%H:%M:%S", 6)), format=FILELOG),
+    Transform("filelog-ms-no-ike-name", _render(lambda r: render.filelog(r, "%b %e %T", 3, ike_name=False)),
+              format=FILELOG),
+    Transform("filelog-log-level", _render(lambda r: render.filelog(r, "%b %e %T", log_level=True)), format=FILELOG),
+    Transform("no-ike-name", _strip_tags, format=None),
+    # syslog (charon-logs.md §1.3)
+    Transform("syslog-charon", _render_each(lambda r, h: render.syslog(r, "charon", host=h)), format="syslog"),
+    Transform("syslog-charon-pid", _render_each(lambda r, h: render.syslog(r, "charon", host=h, pid=True)),
+              format="syslog"),
+    Transform("syslog-openwrt-ipsec", _render_each(lambda r, h: render.syslog(r, "ipsec", host=h)), format="syslog"),
+    Transform("syslog-remote-pri", _render_each(lambda r, h: render.syslog(r, "charon", host=h, with_host=False,
+                                                                           pri=True)), format="syslog"),
+    Transform("rsyslog-iso", _render_each(lambda r, h: render.rsyslog_iso(r, host=h)), format="syslog"),
+    Transform("rfc5424", _render_each(lambda r, h: render.rfc5424(r, host=h)), format="syslog"),
+    # charon-systemd in the journal, on the gateway (journald-notes.md §2)
+    Transform("journal-short", _render_each(lambda r, h: render.journal_short(r, "short", host=h), only_first=True),
+              format="journal-text"),
+    Transform("journal-short-iso", _render_each(lambda r, h: render.journal_short(r, "short-iso", host=h),
+                                                only_first=True), format="journal-text"),
+    Transform("journal-short-precise", _render_each(lambda r, h: render.journal_short(r, "short-precise", host=h),
+                                                    only_first=True), format="journal-text"),
+    Transform("journal-json", _render_each(lambda r, h: render.journal_json(r, host=h), only_first=True),
+              format="journal-json"),
+    Transform("journal-export", _render_each(lambda r, h: render.journal_export(r, host=h), only_first=True),
+              format="journal-export"),
+    # 6.x JSON filelog (strongswan6-notes.md §1.2), docker -t (charon-logs.md §1.6)
+    Transform("json6", _render(render.json6), format="charon-json"),
+    Transform("docker-t", _render(render.docker), format=None),
+    # clocks (both directions, seconds and whole hours)
+    Transform("skew+37s", _skew(37), skew_s=37),
+    Transform("skew-45s", _skew(-45), skew_s=-45),
+    Transform("skew+2h", _skew(7200), skew_s=7200),
+    Transform("skew-3h", _skew(-10800), skew_s=-10800),
+    # identities and addresses
+    Transform("rename", _rename()),
+    Transform("rename-ipv6-outer", _rename(ipv6=True)),
+    # what users paste
+    Transform("newest-first", _newest_first),
+    Transform("gzip", _compress("gz")),
+    Transform("bz2-xz", lambda s: _compress("bz2")(s) if len(s.docs) < 2 else replace(
+        s, docs=_compress("bz2")(s).docs[:1] + _compress("xz")(s).docs[1:])),
+    Transform("rotated", _rotate),
+    Transform("cut-startup", _cut_startup),
+    Transform("mid-start", _mid("start")),
+    Transform("mid-end", _mid("end")),
+    Transform("busy-6", _busy(6)),
+    # combinations seen in the field
+    Transform("journal-json+skew-1h", _chain(_skew(-3600), _render_each(
+        lambda r, h: render.journal_json(r, host=h), only_first=True)), skew_s=-3600),
+    Transform("rsyslog-iso+rename+skew+20s", _chain(_rename(), _skew(20), _render_each(
+        lambda r, h: render.rsyslog_iso(r, host=h))), skew_s=20),
+    Transform("busy+no-ike-name", _chain(_busy(4), _strip_tags), heavy=True),
+    Transform("busy+journal-short", _chain(_busy(4), _render_each(
+        lambda r, h: render.journal_short(r, "short", host=h), only_first=True)), heavy=True),
+)
+BY_NAME = {t.name: t for t in TRANSFORMS}
