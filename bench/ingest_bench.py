@@ -101,10 +101,12 @@ def build(path: str, size: int) -> int:
     return written
 
 
-def bare_loop(path: str) -> float:
-    """Seconds for the baseline: read 1 MiB blocks, decode, split, one prefix match a line."""
+def bare_loop(path: str) -> tuple[float, float]:
+    """(wall, CPU) seconds for the baseline: read 1 MiB blocks, decode, split, one prefix
+    match a line."""
     match = re.compile(BASELINE_PREFIX).match
     t = time.perf_counter()
+    c = time.process_time()
     with open(path, "rb", buffering=0) as fh:
         carry = b""
         while chunk := fh.read(1 << 20):
@@ -112,7 +114,7 @@ def bare_loop(path: str) -> float:
             for line in (carry + chunk[:cut]).decode("utf-8", "replace").split("\n"):
                 match(line)
             carry = chunk[cut:]
-    return time.perf_counter() - t
+    return time.perf_counter() - t, time.process_time() - c
 
 
 def measure(path: str, src: str) -> dict:
@@ -128,16 +130,19 @@ def measure(path: str, src: str) -> dict:
     rss_base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     specs, _ = resolve([path])
     t = time.perf_counter()
+    c = time.process_time()
     parsed = parse_input(specs[0], Options())
     events = 0
     for _ in parsed.events():
         events += 1
     dt = time.perf_counter() - t
+    cpu = time.process_time() - c
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     base2 = bare_loop(path)
     s = parsed.summary
     return {"seconds": dt, "bytes": s.stats.bytes_read, "lines": s.lines, "events": events,
-            "unrecognised": s.unrecognised_lines, "format": s.format.value, "baseline_seconds": [base1, base2],
+            "unrecognised": s.unrecognised_lines, "format": s.format.value, "cpu_seconds": cpu,
+            "baseline_seconds": [base1[0], base2[0]], "baseline_cpu_seconds": [base1[1], base2[1]],
             "peak_rss_mb": rss, "baseline_rss_mb": rss_base, "load": os.getloadavg()}
 
 
@@ -173,6 +178,9 @@ def main() -> int:
         print(f"bare loop    {base_s:.1f}s = {mb / base_s:.1f} MB/s (runs before/after: "
               f"{mb / r['baseline_seconds'][0]:.0f}, {mb / r['baseline_seconds'][1]:.0f} MB/s);"
               f" swandiag = {base_s / r['seconds']:.2f} x the bare loop's speed")
+        base_cpu = sum(r["baseline_cpu_seconds"]) / 2
+        print(f"CPU time     swandiag {r['cpu_seconds']:.1f}s = {mb / r['cpu_seconds']:.1f} MB per CPU-second, bare loop"
+              f" {base_cpu:.1f}s = {mb / base_cpu:.1f}; ratio {base_cpu / r['cpu_seconds']:.2f} (less affected by load)")
         print(f"peak RSS     {r['peak_rss_mb']:.0f} MB (interpreter + bare loop before the parse: {r['baseline_rss_mb']:.0f} MB)")
         print(f"grep -c      {grep_s:.2f}s ({g.stdout.strip()} [IKE] lines) = {mb / grep_s:.0f} MB/s;"
               f" swandiag takes {r['seconds'] / grep_s:.1f}x grep's time")

@@ -217,3 +217,48 @@ def test_builder_tolerates_no_events_and_unknown_daemon():
     summary.daemon = "other"
     from swandiag.parse.event import Event
     assert build([Event(0, 1, 0, None, "hello")], summary) == []
+
+
+# -- per-input facts outside any negotiation, and untagged lines -------------------------------
+def _build_file(path: Path) -> tuple[list[Negotiation], InputSummary]:
+    specs, _problems = resolve([str(path)])
+    parsed = parse_input(specs[0], Options())
+    return build(parsed.events(), parsed.summary), parsed.summary
+
+
+def test_gateway_own_identities_from_config_load(built):
+    """vici dump (`local:` / `id =` / `cert =`) and `loaded certificate '…'` end up on the summary;
+    remote ids of the dump do not."""
+    _negs, summary = built[("lab6/san-mismatch", "gateway.log")]
+    assert summary.local_ids == ["vpn.example.org"]
+    assert summary.loaded_certs == ["C=CH, O=s6 Lab, CN=vpn.example.org", "C=CH, O=s6 Lab, CN=s6 Lab Root CA"]
+    assert "vpn.example.org" in summary.own_identities and "*@example.org" not in summary.own_identities
+    # the default id of a connection without local.id, and the stroke leftcert
+    _negs, summary = built[("lab/gw-local-id-unset", "gateway.log")]
+    assert summary.local_ids == ["C=CH, O=Example Lab A, CN=vpn.example.com"]
+    _negs, summary = built[("lab/ok-ikev2-cert-stroke", "gateway.log")]
+    assert summary.loaded_certs == ["C=CH, O=Example Lab A, CN=vpn.example.com"]
+    assert "vpn.example.com" in summary.own_identities
+
+
+def test_untagged_socket_error_joins_the_sa_whose_packet_failed(built):
+    negs = _get(built, "lab/dpd-timeout", "gateway.log")
+    owners = [n.id for n in negs if any(o.code == "socket-error" for o in n.observations)]
+    assert len(owners) == 1
+    errors = [o for n in negs for o in n.observations if o.code == "socket-error"]
+    assert [o.ref.line for o in errors] == [58, 61, 64, 67]
+
+
+def test_socket_error_of_a_real_unreachable_route():
+    negs, _summary = _build_file(Path(__file__).parent / "fixtures" / "lab-extra" / "socket-error" / "gateway.log")
+    assert len(negs) == 1 and negs[0].remote.addr == "192.0.2.10"
+    assert sum(o.code == "socket-error" for o in negs[0].observations) == 4
+
+
+def test_socket_error_long_after_the_last_send_joins_nothing(tmp_path):
+    log = tmp_path / "gw.log"
+    log.write_text(
+        "Nov 29 22:16:40 14[NET] <rw|1> sending packet: from 192.0.2.1[4500] to 192.0.2.10[4500] (244 bytes)\n"
+        "Nov 29 22:16:44 01[NET] error writing to socket: Operation not permitted\n")
+    negs, _summary = _build_file(log)
+    assert not any(o.code == "socket-error" for n in negs for o in n.observations)

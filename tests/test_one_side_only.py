@@ -83,12 +83,14 @@ EXPECT: dict[str, tuple[str, str]] = {
     "corpus/racoon/h-dpd-peer-dead": (CLEAN, "dpd-dead-peer"),  # gw log ends before its DPD gives up
     "lab-extra/aggressive-mode-psk": ("aggressive-mode-psk", SYMPTOM),
     "lab-extra/dh-group-retry": (CLEAN, CLEAN),
+    "lab-extra/dns-attribute-failed": (CLEAN, "dns-attribute-failed"),  # only the client fails to install DNS
     "lab-extra/ios-default-proposals": (CLEAN, CLEAN),
     "lab-extra/ios-default-proposals-modp1536": (CLEAN, CLEAN),  # strongSwan client copes with MODP_1536
     "lab-extra/nat-t-blocked": (INCONCLUSIVE, INCONCLUSIVE),
     "lab-extra/no-pool-vip": ("modecfg-failed", "modecfg-failed"),
     "lab-extra/no-private-key": ("no-private-key", SYMPTOM),
     "lab-extra/psk-missing": ("psk-missing", SYMPTOM),
+    "lab-extra/rekey-collision": (CLEAN, CLEAN),  # rekey-collision is info
     "lab-extra/rekey-failed-pfs": ("esp-proposal-mismatch", "rekey-failed"),
     "lab-extra/socket-error": ("socket-error", SYMPTOM),  # client: no answer at all (gateway cannot send)
 }

@@ -203,3 +203,40 @@ def test_placeholders_never_evaluate():
     neg.events.append(Event(input=0, line=1, offset=0, ts=1.0, text="__import__('os').system('id')"))
     [f] = evaluate(_analysis(neg), [s])
     assert f.explanation.startswith("__import__('os').system('id') {fact.code}")
+
+
+# -- comparing a fact with another fact of the same side (in-fact / not-in-fact) ---------------
+OWN_ID = sig('''
+    id = "idr-not-own"
+    title = "IDr is none of the gateway's identities"
+    severity = "error"
+    explanation = "asked for {fact.expected}; gateway has {gateway.configured_local_ids} / {gateway.loaded_certs}"
+    [[when]]
+    on = "gateway"
+    fact = "local_id"
+    not-in-fact = "input.own_identities"
+    matches = "(?P<expected>.+)"
+''')
+
+
+def _own(local_id: str, own: list[str]) -> Analysis:
+    gw = _neg("gw#1", 0, Side.GATEWAY, Role.RESPONDER, observations=[(5, "no-peer-config")], local_id=local_id)
+    a = _analysis(gw, paired=False)
+    a.inputs[0].own_identities = own
+    a.inputs[0].local_ids = [x for x in own if "=" not in x]
+    a.inputs[0].loaded_certs = [x for x in own if "=" in x]
+    return a
+
+
+def test_not_in_fact_compares_with_the_sides_input_summary_ignoring_case():
+    assert evaluate(_own("VPN.example.org", ["vpn.example.org", "C=CH, CN=vpn.example.org"]), [OWN_ID]) == []
+    [f] = evaluate(_own("vpn.example.net", ["vpn.example.org", "C=CH, CN=vpn.example.org"]), [OWN_ID])
+    assert f.explanation == "asked for vpn.example.net; gateway has vpn.example.org / C=CH, CN=vpn.example.org"
+    # no identities known: nothing to compare with, the value is 'not in' an empty pool
+    assert evaluate(_own("vpn.example.net", []), [OWN_ID])
+
+
+def test_in_fact_needs_one_path_of_the_same_side():
+    for bad in ({"in-fact": 3}, {"in-fact": "a", "not-in-fact": "b"}, {"in-fact": "a", "on": "lint"}):
+        with pytest.raises(SignatureError):
+            parse_signature({"id": "x", "title": "x", "severity": "error", "when": [{"fact": "local_id", **bad}]}, "t")

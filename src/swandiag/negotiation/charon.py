@@ -4,7 +4,10 @@ Grouping: the IKE_SA unique id from the `<conn|N>` tag / journal field; otherwis
 messages print (`IKE_SA name[N]`, `initiating IKE_SA name[N]`, `(unnamed)[N]`), the thread
 that processes a message (`received packet … (N bytes)` starts a job on a thread, the lines
 after it belong to the same SA) and the peer's address/port. Unique ids restart with the
-daemon, so a start banner begins a new id space.
+daemon, so a start banner begins a new id space. Lines never logged in an SA's context: the
+sender thread's socket errors join the SA whose packet was sent just before; untagged NET/KNL
+errors naming a peer address join the SA with that peer. Configuration-load lines (loaded
+certificates, local ids) go to the input summary as the daemon's own identities.
 """
 from __future__ import annotations
 

@@ -178,6 +178,7 @@ class ParsedInput:
         findall = tokens = tags = None
         if fast is not None:
             findall = fast[0].findall
+            daemons_seen.add(_CHARON)  # the fast path only ever makes charon events
             tokens = _Tokens(fast[1], groups)
             tags = _Tags()
         ptk = None  # time key of the previous fast-path line (its `ts` is still valid)
@@ -336,8 +337,6 @@ class ParsedInput:
                 block.count = lineno - base  # every line of the block was walked
         if pending is not None:
             yield pending
-        if fth is not None:
-            daemons_seen.add(_CHARON)
         if held:  # an entry cut off before its end: its lines belong to no event
             n_unrec += held
             if len(sample) < SAMPLE_UNRECOGNISED:
