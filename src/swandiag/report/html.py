@@ -86,6 +86,8 @@ def _finding(out: list[str], n: int, f: FindingRow) -> None:
                f" · confidence {f.confidence:.2f}"
                + (" · negotiations " + ", ".join(f"<code>{e(x)}</code>" for x in f.negotiations) if f.negotiations else "")
                + "</p>")
+    if f.explained_by:
+        out.append(f'<p class="symptom">A symptom of {e(", ".join(f.explained_by))}: fix that first.</p>')
     out.append(f'<p class="explanation">{e(f.explanation)}</p>')
     if f.evidence:
         out.append(f"<details open><summary>Evidence ({len(f.evidence)} lines)</summary>")
@@ -93,7 +95,7 @@ def _finding(out: list[str], n: int, f: FindingRow) -> None:
             out.append(f'<div><span class="side">{e(ev.side)}</span> <code>{e(ev.input)}:{ev.line}</code>'
                        f"<pre>{e(ev.text)}</pre></div>")
         out.append("</details>")
-    if f.fix_summary or f.fixes:
+    if (f.fix_summary or f.fixes) and not f.explained_by:
         out.append("<details open><summary>Fix</summary>")
         if f.fix_summary:
             out.append(f'<p class="explanation">{e(f.fix_summary)}</p>')

@@ -34,7 +34,7 @@ def _finding(f) -> dict:
         "id": f.id, "severity": f.severity, "confidence": f.confidence, "title": f.title,
         "explanation": f.explanation, "inconclusive": f.inconclusive, "negotiations": list(f.negotiations),
         "evidence": [{"input": e.input, "line": e.line, "text": e.text, "side": e.side} for e in f.evidence],
-        "fix": fix, "references": list(f.references), "explains": list(f.explains), "collect": list(f.collect),
+        "fix": fix, "references": list(f.references), "explains": list(f.explains), "explained_by": list(f.explained_by), "collect": list(f.collect),
     }
 
 

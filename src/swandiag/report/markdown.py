@@ -86,6 +86,9 @@ def _finding(out: list[str], n: int, f: FindingRow) -> None:
     out.append("")
     out.append(f"**{f.severity.upper()}**{flag} · {code(f.id)} · confidence {f.confidence:.2f}"
                + (f" · negotiations {', '.join(code(x) for x in f.negotiations)}" if f.negotiations else ""))
+    if f.explained_by:
+        out.append("")
+        out.append("*A symptom of " + ", ".join(code(x) for x in f.explained_by) + ": fix that first.*")
     out.append("")
     for para in f.explanation.split("\n"):
         out.append(esc(para, line_start=True) if para.strip() else "")
@@ -94,7 +97,7 @@ def _finding(out: list[str], n: int, f: FindingRow) -> None:
         out.append("**Evidence**")
         out.append("")
         out.extend(fence([f"[{e.side}] {e.input}:{e.line}  {e.text}" for e in f.evidence], "log"))
-    if f.fix_summary or f.fixes:
+    if (f.fix_summary or f.fixes) and not f.explained_by:
         out.append("")
         out.append("**Fix**")
         out.append("")

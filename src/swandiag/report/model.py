@@ -92,6 +92,7 @@ class FindingRow:
     inconclusive: bool
     explains: list[str]
     collect: list[str]
+    explained_by: list[str] = field(default_factory=list)  # a symptom of these root causes
 
 
 @dataclass(slots=True)
@@ -236,6 +237,7 @@ def _finding_row(finding) -> FindingRow:
         evidence=[EvidenceRow(_s(e.input), int(e.line), _s(e.text), _s(e.side)) for e in finding.evidence],
         fix_summary=_multiline(finding.fix.summary), fixes=fixes, references=[_s(r) for r in finding.references],
         inconclusive=bool(finding.inconclusive), explains=[_s(x) for x in finding.explains],
+        explained_by=[_s(x) for x in finding.explained_by],
         collect=[_s(c) for c in finding.collect],
     )
 

@@ -107,6 +107,8 @@ def _finding(out: _Out, n: int, f: FindingRow) -> None:
     tag = f.severity.upper() + (" (inconclusive)" if f.inconclusive else "")
     out.line(f"{n}. ", (tag, SEVERITY_STYLE.get(f.severity, "")), "  ", (f.title, "bold"), indent=0)
     out.line((f"{f.id} · confidence {f.confidence:.2f}", "dim"), indent=3)
+    if f.explained_by:
+        out.line(("a symptom of: ", "yellow"), ", ".join(f.explained_by), " (fix that first)", indent=3)
     if f.negotiations:
         out.line(("negotiations: ", "dim"), ", ".join(f.negotiations), indent=3)
     out.para(f.explanation, indent=3)
@@ -115,7 +117,7 @@ def _finding(out: _Out, n: int, f: FindingRow) -> None:
         for e in f.evidence:
             out.line((f"{e.side:<8}", "cyan"), f" {e.input}:{e.line}", indent=5)
             out.para(e.text, indent=7, style="dim")
-    if f.fix_summary or f.fixes:
+    if (f.fix_summary or f.fixes) and not f.explained_by:
         out.line(("Fix", "bold"), indent=3)
         if f.fix_summary:
             out.para(f.fix_summary, indent=5)

@@ -45,5 +45,6 @@ class Finding:
     references: list[str] = field(default_factory=list)
     rank: float = 0.0  # higher = explains more (root cause before symptom)
     explains: list[str] = field(default_factory=list)  # ids of findings this one is the cause of
+    explained_by: list[str] = field(default_factory=list)  # present root causes this one is a symptom of
     inconclusive: bool = False
     collect: list[str] = field(default_factory=list)  # what to collect to be sure
