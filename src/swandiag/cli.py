@@ -13,6 +13,7 @@ import sys
 
 from . import __version__
 from .commands import COMMANDS
+from .commands.common import warn
 from .errors import ExitCode, SwandiagError
 
 
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             return int(ExitCode.USAGE)
         return int(args.run(args))
     except SwandiagError as exc:
-        print(f"swandiag: {exc}", file=sys.stderr)
+        warn(str(exc))
         return int(exc.code)
     except KeyboardInterrupt:
         print("swandiag: interrupted", file=sys.stderr)

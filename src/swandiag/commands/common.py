@@ -5,6 +5,7 @@ import argparse
 import re
 
 from ..errors import SwandiagError
+from ..report.sanitize import strip_controls
 from ..pipeline import Options
 
 _OFFSET = re.compile(r"^(?P<path>.+)=(?P<sign>[+-]?)(?P<num>\d+(?:\.\d+)?)(?P<unit>s|m|h)?$")
@@ -53,3 +54,15 @@ def options_from_args(args: argparse.Namespace) -> Options:
         pattern_dirs=list(args.patterns),
         year=args.year,
     )
+
+
+def safe_text(text: str) -> str:
+    """Text that may carry log content or file names, made inert for a terminal (newlines kept)."""
+    return "\n".join(strip_controls(line) for line in text.split("\n"))
+
+
+def warn(message: str) -> None:
+    """One problem line on stderr, inert whatever a log or a file name put into it."""
+    import sys
+
+    print(f"swandiag: {safe_text(message)}", file=sys.stderr)

@@ -11,7 +11,7 @@ import sys
 
 from ..analysis import InputSummary
 from ..errors import ExitCode
-from .common import add_input_arguments, options_from_args
+from .common import add_input_arguments, options_from_args, safe_text, warn
 
 
 def register(sub) -> None:
@@ -95,7 +95,7 @@ def run(args) -> int:
     options = options_from_args(args)
     specs, problems = resolve(args.inputs)
     for p in problems:
-        print(f"swandiag: {p.message}", file=sys.stderr)
+        warn(p.message)
     results = []
     readable = 0
     for spec in specs:
@@ -113,5 +113,5 @@ def run(args) -> int:
                    "problems": [p.message for p in problems]}, sys.stdout, indent=2)
         print()
     else:
-        print("\n\n".join(_text(d, d["problems"]) for d in results))
+        print(safe_text("\n\n".join(_text(d, d["problems"]) for d in results)))
     return int(ExitCode.OK if readable else ExitCode.USAGE)

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if not model.files:
         raise SwandiagError("; ".join(analysis.problems) or "no config, certificate or profile found in the given paths")
     if args.lint_format == "json":
-        out = json.dumps(as_dict(analysis), indent=2, ensure_ascii=False) + "\n"
+        out = json.dumps(as_dict(analysis), indent=2) + "\n"
     elif args.lint_format == "text":
         out = as_text(analysis)
     else:

@@ -13,7 +13,7 @@ import os
 import sys
 
 from ..errors import ExitCode, SwandiagError
-from .common import add_input_arguments, options_from_args
+from .common import add_input_arguments, options_from_args, warn
 
 
 def register(sub) -> None:
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
     specs, problems = resolve(args.inputs)
     for problem in problems:
-        print(f"swandiag: {problem.message}", file=sys.stderr)
+        warn(problem.message)
     if not specs:
         raise SwandiagError("no readable input")
     os.makedirs(args.output, exist_ok=True)

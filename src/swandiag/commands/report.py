@@ -6,8 +6,9 @@ import os
 import shutil
 import sys
 
+from ..parse.event import LogFormat
 from ..errors import ExitCode, SwandiagError
-from .common import add_input_arguments, options_from_args
+from .common import add_input_arguments, options_from_args, warn
 
 FAIL_ON = {"error": 2, "warning": 1, "never": None}  # Severity values
 
@@ -78,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
     options = options_from_args(args)
     options.progress = _progress()
     analysis = analyze(args.inputs, options)
-    if not analysis.inputs and not (analysis.lint is not None and getattr(analysis.lint, "files", None)):
+    has_lint = analysis.lint is not None and bool(getattr(analysis.lint, "files", None))
+    if not has_lint and all(i.format is LogFormat.UNKNOWN for i in analysis.inputs):
+        # nothing to diagnose: say why in one line instead of printing an empty report
         raise SwandiagError("; ".join(analysis.problems) or "no readable input")
     width = 80
     if sys.stdout.isatty() and not args.output:
@@ -95,5 +98,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     for problem in analysis.problems:
-        print(f"swandiag: {problem}", file=sys.stderr)
+        warn(problem)
     return int(exit_code(analysis, args.fail_on))
