@@ -63,3 +63,18 @@ def test_explicit_non_log_file_is_still_an_input(tmp_path):
     p.write_text("shopping list\n")
     specs, _ = resolve([str(p)])
     assert len(specs) == 1  # named explicitly: parse it and report it as unknown
+
+
+def test_rotated_set_named_as_separate_arguments_is_one_input(tmp_path):
+    """`swandiag charon.log*` arrives as one argument per file after shell expansion."""
+    src = os.path.join(SCEN, "gateway.log")
+    shutil.copy(src, tmp_path / "charon.log")
+    shutil.copy(src, tmp_path / "charon.log.1")
+    with open(src, "rb") as fh, gzip.open(tmp_path / "charon.log.2.gz", "wb") as out:
+        out.write(fh.read())
+    client = os.path.join(SCEN, "client.log")
+    args = [str(tmp_path / "charon.log"), str(tmp_path / "charon.log.1"), client, str(tmp_path / "charon.log.2.gz")]
+    specs, problems = resolve(args)
+    assert not problems and len(specs) == 2
+    assert [os.path.basename(m.path) for m in specs[0].members] == ["charon.log.2.gz", "charon.log.1", "charon.log"]
+    assert specs[1].name == client and [s.index for s in specs] == [0, 1]

@@ -32,14 +32,19 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
     paths, lint_paths = split_paths(paths)  # configs/certs/profiles go to lint, folders to both
     specs, problems = resolve(paths) if paths else ([], [])
     analysis.problems.extend(p.message if p.input in p.message else f"{p.input}: {p.message}" for p in problems)
+    total = _total_bytes(specs) if options.progress is not None else 0
+    done = 0
     for spec in specs:
         parsed = parse_input(spec, options)
         analysis.inputs.append(parsed.summary)
         events = parsed.events()
-        if options.on_event is not None:
-            events = _tap(events, options.on_event)
+        if options.on_event is not None or options.progress is not None:
+            events = _tap(events, options.on_event, options.progress if total else None, parsed.stats, done, total)
         analysis.negotiations.extend(build(events, parsed.summary))
         analysis.problems.extend(parsed.problems())
+        done += parsed.stats.bytes_read
+    if options.progress is not None:
+        options.progress(max(done, total), max(done, total))
     annotate_platforms(analysis.negotiations)
     analysis.correlation = correlate(analysis.negotiations, analysis.inputs, options.offsets)
     analysis.problems.extend(analysis.correlation.notes)  # e.g. an --offset naming no input
@@ -51,7 +56,33 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
     return analysis
 
 
-def _tap(events, callback):
+_PROGRESS_EVERY = 8192  # events between two progress calls
+
+
+def _total_bytes(specs) -> int:
+    """Bytes the inputs hold on disk (compressed members count as read: an estimate)."""
+    import os
+
+    total = 0
+    for spec in specs:
+        for member in spec.members:
+            try:
+                total += os.path.getsize(member.path)
+            except OSError:
+                pass
+    return total
+
+
+def _tap(events, on_event, progress, stats, before: int, total: int):
+    """Hand every event to `on_event`, and report `progress(done_bytes, total_bytes)` as the
+    input is read (never past `total`, never once the input is done: the caller says so)."""
+    n = 0
     for ev in events:
-        callback(ev)
+        if on_event is not None:
+            on_event(ev)
+        if progress is not None:
+            n += 1
+            if n >= _PROGRESS_EVERY:
+                n = 0
+                progress(min(before + stats.bytes_read, total), total)
         yield ev

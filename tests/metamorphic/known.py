@@ -15,8 +15,6 @@ KNOWN: dict[tuple[str, str], str] = {
         'pairing: 1 pairs -> 2 (lost 0, new 1)',
     ('corpus/lab/dpd-timeout', 'busy+no-ike-name'):
         "diagnosis: top=socket-error expect=['dpd-dead-peer']",
-    ('corpus/lab/dpd-timeout', 'rotated'):
-        'pairing: 1 pairs -> 2 (lost 0, new 1)',
     ('corpus/lab/no-certreq', 'busy+no-ike-name'):
         'offset: 2.0 want 0.0',
     ('corpus/lab/no-certreq', 'filelog-ms-no-ike-name'):
@@ -26,8 +24,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('corpus/lab/ok-ikev1-xauth', 'busy+journal-short'):
         'diagnosis: top=ikev1-multiple-subnets expect=clean',
     ('corpus/lab/ok-ikev1-xauth', 'busy+no-ike-name'):
-        'diagnosis: top=ikev1-multiple-subnets expect=clean',
-    ('corpus/lab/ok-ikev1-xauth', 'rotated'):
         'diagnosis: top=ikev1-multiple-subnets expect=clean',
     ('corpus/lab/psk-mismatch', 'busy+journal-short'):
         "diagnosis: top=auth-failed expect=['psk-mismatch']",
@@ -47,8 +43,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "diagnosis: top=no-matching-peer-config expect=['remote-id-mismatch', 'san-mismatch']",
     ('corpus/racoon/c-phase1-no-proposal-chosen', 'skew-3h'):
         'pairing: 1 pairs -> 0 (lost 1, new 0); offset: 0.0 want -10800.0',
-    ('lab-extra/rekey-failed-pfs', 'rotated'):
-        "diagnosis: top=ike-proposal-mismatch expect=['esp-proposal-mismatch', 'rekey-failed']; pairing: 1 pairs -> 1 (lost 1, new 1)",
     ('lab-extra/socket-error', 'skew-3h'):
         'pairing: 1 pairs -> 0 (lost 1, new 0); offset: 0.0 want -10800.0',
 }

@@ -124,9 +124,12 @@ def _rotate(scn: Scenario) -> Scenario | None:
     lines = _bytes(doc).decode(errors="surrogateescape").splitlines(keepends=True)
     if len(lines) < 6:
         return None
-    a, b = len(lines) // 3, 2 * len(lines) // 3
-    while b < len(lines) and lines[b][:1] == " ":  # don't split inside a multi-line record
-        b += 1
+    def boundary(i: int) -> int:  # don't split inside a multi-line record (one write)
+        while i < len(lines) and lines[i][:1] == " ":
+            i += 1
+        return i
+
+    a, b = boundary(len(lines) // 3), boundary(2 * len(lines) // 3)
     enc = lambda part: "".join(part).encode(errors="surrogateescape")  # noqa: E731
     files = {"charon.log.2.gz": gzip.compress(enc(lines[:a])), "charon.log.1": enc(lines[a:b]),
              "charon.log": enc(lines[b:])}

@@ -182,19 +182,23 @@ def _expand(arg: str, problems: list[IngestProblem]) -> tuple[list[str], bool]:
 
 
 def resolve(paths: list[str]) -> tuple[list[InputSpec], list[IngestProblem]]:
-    """InputSpecs for the log inputs named by `paths`, and one problem per unusable path."""
+    """InputSpecs for the log inputs named by `paths`, and one problem per unusable path.
+
+    Rotated generations are grouped over all arguments, not only inside one folder or glob:
+    `swandiag charon.log*` reaches us as separate arguments after shell expansion, and they
+    are still one stream. A group takes the position of its first-named member."""
     problems: list[IngestProblem] = []
-    specs: list[InputSpec] = []
+    entries: list[str | None] = []  # file paths in argument order; None = stdin
     seen: set[str] = set()
     stdin_used = False
     for arg in paths:
         if arg == "-":
             if not stdin_used:
                 stdin_used = True
-                specs.append(InputSpec(len(specs), "-", (), is_stdin=True))
+                entries.append(None)
             continue
         files, picked = _expand(arg, problems)
-        wanted: list[str] = []
+        kept = 0
         for f in files:
             real = os.path.realpath(f)
             if real in seen:
@@ -205,12 +209,24 @@ def resolve(paths: list[str]) -> tuple[list[InputSpec], list[IngestProblem]]:
             if picked and classify_path(f) != "log":
                 continue
             seen.add(real)
-            wanted.append(f)
-        for name, members in _group_rotated(wanted):
-            try:
-                specs.append(InputSpec(len(specs), name, tuple(_member(p) for p in members)))
-            except OSError as exc:
-                problems.append(IngestProblem(name, f"{name}: {exc.strerror or exc}", fatal=True))
-        if picked and files and not wanted and os.path.isdir(arg):
+            entries.append(f)
+            kept += 1
+        if picked and files and not kept and os.path.isdir(arg):
             problems.append(IngestProblem(arg, f"{arg}: no log file found in this folder"))
+    groups = dict(_group_rotated([e for e in entries if e is not None]))
+    by_member = {m: name for name, members in groups.items() for m in members}
+    specs: list[InputSpec] = []
+    done: set[str] = set()
+    for e in entries:
+        if e is None:
+            specs.append(InputSpec(len(specs), "-", (), is_stdin=True))
+            continue
+        name = by_member[e]
+        if name in done:
+            continue
+        done.add(name)
+        try:
+            specs.append(InputSpec(len(specs), name, tuple(_member(p) for p in groups[name])))
+        except OSError as exc:
+            problems.append(IngestProblem(name, f"{name}: {exc.strerror or exc}", fatal=True))
     return specs, problems

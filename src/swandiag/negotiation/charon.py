@@ -39,6 +39,13 @@ _SENDER_ERRORS = {"net.socket_error"}
 SEND_WINDOW = 1.0  # seconds between `sending packet` and the sender's error (1 s log resolution)
 _PEER_ADDR_FACTS = ("addr", "peer", "dst", "remote")  # untagged NET/KNL errors naming the peer
 REAUTH_GAP = 2.0  # seconds between the peer's DELETE and its new IKE_SA for a reauthentication
+# Without `ike_name`, lines of scheduled jobs (DPD, retransmits, keep-alives) carry no SA: a job
+# starts on a pooled thread whose earlier context is stale. They are held per thread until the
+# thread's next outgoing packet names the peer (the job's SA), for at most HOLD_WINDOW seconds.
+_JOB_START = {"ike.dpd_sending", "ike.retransmit", "ike.retransmit_v1", "ike.dpd_instead"}
+_GIVEUP = {"ike.giveup"}  # ends the retransmitting job: the SA the last retransmit was sent for
+_HOLD_GROUPS = {"IKE", "ENC", "CHD"}
+HOLD_WINDOW = 5.0
 _V1_EXCHANGES = {"ID_PROT", "AGGRESSIVE", "QUICK_MODE", "TRANSACTION", "INFORMATIONAL_V1",
                  "AUTH_ONLY", "NEW_GROUP_MODE"}
 _ERROR_NOTIFIES = {
@@ -80,6 +87,9 @@ class CharonBuilder:
         self.version: str | None = None
         self.last_sent: tuple[float | None, tuple[str | None, int | None]] | None = None  # ts, dst
         self.dump_section: dict[int | None, str] = {}  # thread -> 'local'/'remote' of a vici conn dump
+        self.tagged = False  # the input carries `<conn|N>` tags / IKE_SA fields
+        self.held: dict[int | None, list[Event]] = {}  # thread -> untagged job lines, SA not known yet
+        self.retransmitted: dict[int, tuple[float | None, int, Draft]] = {}  # id(draft) -> ts, count, draft
 
     # -- grouping --------------------------------------------------------------------------
     def new_draft(self, uid: int | None) -> Draft:
@@ -144,6 +154,7 @@ class CharonBuilder:
         if kind == "net.packet" and f.get("dir") == "out":
             self.last_sent = (ev.ts, _endpoint(f.get("dst")))
         if ev.sa_id is not None:
+            self.tagged = True
             d = self.for_uid(ev.sa_id, ev)
             if kind in _START and f.get("uid") not in (None, ev.sa_id):
                 self.start_successor(d, ev, f)
@@ -152,6 +163,39 @@ class CharonBuilder:
             return d
         if kind in _SENDER_ERRORS:
             return self.sender_of(ev)
+        if not self.tagged and thread is not None:
+            self.expire_held(thread, ev.ts)
+            if kind in _JOB_START:  # a new job on this thread: whatever it did before is over
+                self.flush_pending(thread)
+                self.ctx.pop(thread, None)
+                self.held.setdefault(thread, []).append(ev)
+                return None
+            if kind in _GIVEUP:
+                self.flush_pending(thread)
+                self.drop_held(thread)
+                d = self.giveup_target(ev)
+                if d is not None:
+                    self.ctx[thread] = d
+                else:
+                    self.ctx.pop(thread, None)
+                return d
+            if thread in self.held:
+                if kind == "net.packet" and "size" in f and f.get("dir") == "out":
+                    d = self.by_endpoint(_endpoint(f.get("dst")))
+                    if d is not None:
+                        for held in self.held.pop(thread):
+                            self.apply(d, held)
+                        self.ctx[thread] = d
+                    return d
+                if kind not in _START and kind not in _SELF_UID and kind not in _RESPONDER_START \
+                        and not (kind == "net.packet" and "size" in f):
+                    self.held[thread].append(ev)
+                    return None
+                self.drop_held(thread)
+            elif ev.group in _HOLD_GROUPS and thread not in self.ctx and thread not in self.pending \
+                    and kind not in _START and kind not in _SELF_UID and kind not in _RESPONDER_START:
+                self.held[thread] = [ev]
+                return None
         if kind in _START:
             d = self.for_uid(f["uid"], ev)
             prev = self.ctx.get(thread)
@@ -185,6 +229,28 @@ class CharonBuilder:
             return None
         return self.ctx.get(thread) or self.by_peer_fact(ev, kind)
 
+    def expire_held(self, thread, ts: float | None) -> None:
+        held = self.held.get(thread)
+        if held and ts is not None and held[0].ts is not None and ts - held[0].ts > HOLD_WINDOW:
+            self.drop_held(thread)
+
+    def drop_held(self, thread) -> None:
+        """Held lines whose SA never showed: only what names a peer can still be placed."""
+        for ev in self.held.pop(thread, ()):
+            d = self.by_peer_fact(ev, ev.kind or "")
+            if d is not None:
+                self.apply(d, ev)
+
+    def giveup_target(self, ev: Event) -> Draft | None:
+        """`giving up after N retransmits`: the SA whose request was last retransmitted N times."""
+        count = (ev.facts or {}).get("count")
+        found = sorted(self.retransmitted.values(), key=lambda x: (x[0] is not None, x[0] or 0.0))
+        exact = [d for _, n, d in found if n == count]
+        pick = exact[-1] if exact else (found[-1][2] if found else None)
+        if pick is not None:
+            self.retransmitted.pop(id(pick), None)
+        return pick
+
     def sender_of(self, ev: Event) -> Draft | None:
         """The SA whose packet the sender thread failed to write: the last one sent, if recent."""
         if self.last_sent is None:
@@ -208,6 +274,8 @@ class CharonBuilder:
     def restart(self, ev: Event) -> None:
         self.version = (ev.facts or {}).get("version") or self.version
         self.by_uid.clear()
+        self.held.clear()
+        self.retransmitted.clear()
         self.ctx.clear()
         self.pending.clear()
         self.guess.clear()
@@ -292,6 +360,8 @@ class CharonBuilder:
     def close(self) -> list[Negotiation]:
         for thread in list(self.pending):
             self.flush_pending(thread)
+        for thread in list(self.held):
+            self.drop_held(thread)
         live = [d for d in self.drafts if d.events]
         self.link_responder_reauths(live)
         negs = [finish(d) for d in live]
@@ -600,6 +670,7 @@ def _ike_deleted(b, d, ev, f):
 
 def _retransmit(b, d, ev, f):
     d.retransmit(f.get("mid"))
+    b.retransmitted[id(d)] = (ev.ts, f.get("count") or 0, d)
 
 
 def _gave_up(b, d, ev, f):
