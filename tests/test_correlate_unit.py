@@ -164,6 +164,89 @@ def test_nat_translated_addresses_count_as_address_evidence():
     assert PairingEvidence.ADDRESS in corr.pairings[0].evidence
 
 
+def test_sizes_alone_never_pair_when_no_address_agrees():
+    """The client's IKE_SA_INIT never reached this gateway; another client's negotiation with the
+    same packet sizes at the same time, at other addresses on both ends, is not its other end."""
+    _, lost = pair(0, t0=500.0, gw_seen=0)  # client 192.0.2.10 -> 192.0.2.1, unanswered
+    other_g, _ = pair(1, t0=500.5, client_addr="100.64.7.10", gateway_addr="100.64.7.1")
+    corr = correlate([other_g, lost], [GW, CL], {})
+    assert corr.peer == {}
+    # the same packets with one end translated (NAT) still pair; so do they with an identity
+    g, c = pair(2, t0=500.0, client_addr="10.1.1.5", nat_addr="203.0.113.9", gateway_addr="192.0.2.1")
+    assert correlate([g, c], [GW, CL], {}).peer.get(g.id) == c.id
+    g, c = pair(3, t0=500.0, client_addr="10.1.1.5", nat_addr="203.0.113.9", client_id="carol@example.com")
+    g.local = type(g.local)("10.9.9.9", 500)  # gateway behind a port forward too
+    assert correlate([g, c], [GW, CL], {}).peer.get(g.id) == c.id
+
+
+def test_packetless_attempt_pairs_on_addresses_only_when_its_input_logs_no_packets():
+    """Endpoints alone pair a client that logs no packets at all (INFO level); a client that
+    logs packets but has an attempt without any sent nothing, so it has no other end."""
+    from swandiag.negotiation.records import Endpoint
+
+    g, c = pair(0, t0=500.0)
+    other, _ = pair(1, t0=502.0)  # another gateway negotiation from the same address
+    other.last_ts = 515.0
+    quiet = Negotiation(id="cl1#7", input=1, host=None, daemon="charon", role=Role.INITIATOR, ike_version=2,
+                        local=Endpoint("192.0.2.10", 500), remote=Endpoint("192.0.2.1", 500),
+                        first_ts=513.0, last_ts=513.0)
+    corr = correlate([g, other, c, quiet], [GW, CL], {})
+    assert corr.peer.get(g.id) == c.id and quiet.id not in corr.peer
+    # the same attempt from a client that never logs packets pairs on its endpoints
+    corr = correlate([other, quiet], [GW, CL], {})
+    assert corr.peer.get(quiet.id) == other.id
+
+
+def test_event_offset_whole_hours_and_retransmit_split_responder():
+    """No packet in common: a racoon initiator (one negotiation, 50 s of retransmits) against a
+    gateway that logged one IKE_SA per copy, 10 s apart. Start-to-start alone is ambiguous by
+    10 s; the offset that puts every gateway IKE_SA inside the initiator's span wins."""
+    from swandiag.correlate.clock import event_offset
+
+    gw_starts = [1000.0 + 10 * k for k in range(5)]
+    for skew in (0.0, 37.0, -45.0, -10800.0, 7200.0 + 20):
+        # voter = the racoon negotiation (input 1), partners = gateway starts (input 0): t0 - t1
+        est = event_offset([(1000.0 + skew, 1050.0 + skew, gw_starts)], 120.0, 1.0, 4.0)
+        assert est is not None and est.method == "event-times"
+        assert abs(est.offset_s - (-skew)) <= 1.0, (skew, est)
+        assert est.uncertainty_s >= 1.0
+    # neither near a whole hour nor in sync: no guess
+    assert event_offset([(1000.0, 1050.0, [1000.0 + 1800])], 120.0, 1.0, 4.0) is None
+
+
+def test_racoon_without_packets_three_hours_off_pairs_on_start_times():
+    from swandiag.negotiation.records import Endpoint
+
+    skew = -10800.0
+    gws = []
+    for k in range(5):
+        g = Negotiation(id=f"gw#{k + 1}", input=0, host=None, daemon="charon", role=Role.RESPONDER, ike_version=1,
+                        local=Endpoint("192.0.2.1", 500), remote=Endpoint("192.0.2.100", 500))
+        g.first_ts = g.last_ts = 1000.0 + 10 * k
+        gws.append(g)
+    c = Negotiation(id="cl1#1", input=1, host=None, daemon="racoon", role=Role.INITIATOR, ike_version=1,
+                    local=Endpoint("192.0.2.100", 500), remote=Endpoint("192.0.2.1", 500))
+    c.first_ts, c.last_ts = 1000.0 + skew, 1050.0 + skew
+    corr = correlate([*gws, c], [GW, CL], {})
+    assert corr.peer.get(c.id) == "gw#1"
+    off = _offset(corr)
+    assert off.method == "event-times" and abs(off.offset_s - skew) <= 1.0 and off.uncertainty_s >= 1.0
+    assert "start times" in off.note and "-3 h" in off.note
+
+
+def test_retransmitted_request_alone_still_gives_an_offset():
+    """The client only ever retransmitted IKE_SA_INIT (no answer came back): its first copy
+    against the gateway's first receipt, with at least a second of uncertainty."""
+    g, c = pair(0, t0=1000.0, offset=-10800.0, script=IKEV2_SCRIPT[:2], whole_seconds=True)
+    c.messages[0].retransmits = 3
+    del c.messages[1:]  # the responses never arrived
+    corr = correlate([g, c], [GW, CL], {})
+    assert corr.peer.get(c.id) == g.id
+    off = _offset(corr)
+    assert off.method == "matched-packets" and abs(off.offset_s + 10800.0) <= 1.0
+    assert off.uncertainty_s >= 1.0 and "retransmitted" in off.note
+
+
 def test_ikev1_versions_must_agree():
     g, _ = pair(0, t0=500.0, version=1)
     _, c = pair(0, t0=500.0, version=2)

@@ -262,3 +262,57 @@ def test_socket_error_long_after_the_last_send_joins_nothing(tmp_path):
         "Nov 29 22:16:44 01[NET] error writing to socket: Operation not permitted\n")
     negs, _summary = _build_file(log)
     assert not any(o.code == "socket-error" for n in negs for o in n.observations)
+
+
+# -- logs without `<conn|N>` tags (charon-logs.md §1.10): the scenario rewritten as charon
+# -- prints it with ike_name=no, or as `journalctl -o short` prints it (tests/metamorphic) ------
+def _variant(tmp_path: Path, scenario: str, transform: str) -> list[list[Negotiation]]:
+    from metamorphic.scenario import load, write
+    from metamorphic.transforms import BY_NAME
+
+    paths = write(BY_NAME[transform].apply(load(scenario)), tmp_path)
+    return [_build_file(Path(p))[0] for p in paths]
+
+
+def test_untagged_dpd_and_retransmit_jobs_join_their_sa(tmp_path):
+    """`sending DPD request`, `retransmit N of request …` and `giving up after N retransmits` run
+    on pooled threads with no SA context: they join the SA their packet goes to."""
+    gateway, client = _variant(tmp_path, "corpus/lab/dpd-timeout", "no-ike-name")
+    gw = gateway[0]
+    assert gw.outcome is Outcome.TIMED_OUT and gw.failure_reason == "DPD_TIMEOUT"
+    assert gw.has("dpd-sent") and gw.has("retransmit-giveup")
+    dpd = [m for m in gw.messages if m.exchange == "INFORMATIONAL"]
+    assert len(dpd) == 1 and dpd[0].retransmits == 3 and dpd[0].is_request
+    first, restart = client[0], client[1]
+    assert first.outcome is Outcome.TIMED_OUT and first.failure_reason == "DPD_TIMEOUT"
+    assert first.successor is None and restart.predecessor is None  # a restart after give-up
+    assert restart.failure_reason == "PEER_NOT_RESPONDING" and restart.messages[0].retransmits == 3
+
+
+def test_untagged_client_gives_up_on_ike_auth():
+    """The half-open-timeout client logs without ike_name: its IKE_AUTH retransmits and the
+    give-up belong to the one IKE_SA (they used to be dropped: the client looked clean)."""
+    negs, _summary = _build_file(CORPUS / "lab" / "half-open-timeout" / "client.log")
+    assert len(negs) == 1
+    n = negs[0]
+    assert n.outcome is Outcome.TIMED_OUT and n.failure_reason == "PEER_NOT_RESPONDING"
+    auth = [m for m in n.messages if m.exchange == "IKE_AUTH"]
+    assert auth and auth[0].retransmits == 3
+
+
+def test_untagged_half_open_timeout_names_only_the_peer(tmp_path):
+    gateway, _client = _variant(tmp_path, "corpus/lab/half-open-timeout", "no-ike-name")
+    assert len(gateway) == 1 and gateway[0].failure_reason == "HALF_OPEN_TIMEOUT"
+
+
+@pytest.mark.parametrize("transform", ["no-ike-name", "journal-short"])
+def test_level_4_dumps_do_not_cut_the_thread_off_its_sa(tmp_path, transform):
+    """psk-mismatch at ike=4/enc=4: one message is a thousand lines of parser and key dumps after
+    `received packet`. The thread's buffer used to overflow at 200 lines and forget its SA, so the
+    gateway lost the IKE_SA_INIT request (no SA known yet) or `tried 1 shared key … but MAC
+    mismatched` (journal text: no thread, no tag)."""
+    gateway = _variant(tmp_path, "corpus/lab/psk-mismatch", transform)[0]
+    assert len(gateway) == 1
+    gw = gateway[0]
+    assert [(m.exchange, m.direction.name) for m in gw.messages][:2] == [("IKE_SA_INIT", "IN"), ("IKE_SA_INIT", "OUT")]
+    assert gw.has("mac-mismatch") and gw.failure_reason == "AUTHENTICATION_FAILED"

@@ -163,10 +163,11 @@ def background(scn: Scenario, k: int, folder: str) -> list[Record]:
     """Background scenario `folder` as the k-th unrelated client of scn's gateway."""
     bg = load(folder)
     gw_addrs = _local_addresses(scn.docs[0])
-    renamer = Renamer(replace(bg, docs=bg.docs[:1]), seed=k + 2)
-    for own in _local_addresses(bg.docs[0]):  # the background gateway's address is our gateway's
-        if gw_addrs:
-            renamer.prefix.pop(tuple(own.split(".")[:2]), None)
+    # the background gateway's address becomes our gateway's; everything else of that client is
+    # renamed (its own address too, even when it shares the gateway's /16 as in the lab: another
+    # client at our client's address and ports would be the same 5-tuple, not another client)
+    own_addrs = set(_local_addresses(bg.docs[0])) if gw_addrs else set()
+    renamer = Renamer(replace(bg, docs=bg.docs[:1]), seed=k + 2, keep=own_addrs)
     recs = [replace(r, lines=tuple(renamer.line(x) for x in r.lines), conn=renamer.conn(r.conn) if r.conn else None)
             for r in _negotiation_records(folder)]
     if gw_addrs:

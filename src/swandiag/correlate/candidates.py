@@ -170,6 +170,13 @@ class AttributeIndex:
             if f.local_addr and f.remote_addr:
                 self._by[("ends", f"{f.local_addr}>{f.remote_addr}")].append(f.index)
 
+    def mirrored(self, f: NegotiationFeatures) -> list[int]:
+        """Negotiations whose endpoints are f's seen from the other end (untranslated)."""
+        if not (f.local_addr and f.remote_addr):
+            return []
+        holders = self._by.get(("ends", f"{f.remote_addr}>{f.local_addr}"), [])
+        return holders if len(holders) <= ATTRIBUTE_BUCKET_CAP else []
+
     def lookup(self, f: NegotiationFeatures) -> set[int]:
         keys = [("remote", v) for v in f.local_ids] + [("local", v) for v in f.remote_ids]
         keys += [("user", v) for v in f.user_ids] + [("vip", v) for v in f.vips]

@@ -8,6 +8,7 @@ second before subtracting.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left, bisect_right
 import math
 import os
 from collections import defaultdict
@@ -34,7 +35,13 @@ class Estimate:
     offset_s: float  # clock of the second input minus clock of the first
     uncertainty_s: float
     samples: int
+    # 'matched-packets' | 'vote' (coarse, before pairing) | 'event-times' (negotiation start
+    # times of address-matched negotiations: no packet logged by both sides)
     method: str = "matched-packets"
+    note: str | None = None
+
+
+EVENT_TIMES = "event-times"
 
 
 def resolution(times: Iterable[float | None]) -> float:
@@ -49,12 +56,14 @@ def resolution(times: Iterable[float | None]) -> float:
     return 1.0 if seen else 0.001
 
 
-def samples_from(matches: Iterable[PacketMatch], first_is_a: bool, res_a: float, res_b: float) -> list[Sample]:
+def samples_from(matches: Iterable[PacketMatch], first_is_a: bool, res_a: float, res_b: float,
+                 retransmitted: bool = False) -> list[Sample]:
     """Time samples (second input minus first) from matched packets of negotiations a and b;
-    retransmitted requests are left out (which copy arrived is unknown)."""
+    retransmitted requests are left out (which copy arrived is unknown), or with
+    `retransmitted` only they are taken (first copy sent vs first copy received)."""
     out: list[Sample] = []
     for m in matches:
-        if m.sent.ts is None or m.received.ts is None or m.sent.retransmitted:
+        if m.sent.ts is None or m.received.ts is None or m.sent.retransmitted is not retransmitted:
             continue
         a_msg, b_msg = (m.sent, m.received) if m.a_to_b else (m.received, m.sent)
         delta = (b_msg.ts + res_b / 2) - (a_msg.ts + res_a / 2)
@@ -122,6 +131,59 @@ def coarse_offset(votes: Iterable[Iterable[tuple[float, bool]]], width: float) -
     return found.offset_s, round(max(found.uncertainty_s, width / 2), 3), best[0]
 
 
+# start times of two ends of one negotiation agree within transit plus how long the initiator
+# takes from its first line to its first packet; 1-s formats add a second
+EVENT_FLOOR_S = 1.0
+
+
+def event_offset(voters: list[tuple[float, float, list[float]]], tolerance: float, resolution_s: float,
+                 start_tol: float) -> Estimate | None:
+    """Offset from negotiation times when no packet is logged by both sides. `voters`: one per
+    negotiation of one input, (first, last, starts of the address-matched negotiations of the
+    other input), times raw. Clocks without packets in common are off either by little (NTP) or
+    by whole hours (a time zone), so the candidates are the start-to-start deltas within
+    `tolerance` of a whole hour. The winner lines up the most voters' starts with a partner's
+    start (within `start_tol`), then covers the most partners with its voters' spans (a
+    responder that logs every retransmitted request as a new IKE_SA has one partner per copy,
+    all inside the initiator's span), then is nearest a whole hour, then the fewest hours. Its
+    value is the median of the voters' nearest deltas; uncertainty their spread, at least
+    EVENT_FLOOR_S and the resolution."""
+    rows = [(first, last, sorted(starts)) for first, last, starts in voters if starts]
+    candidates = {round(g - first, 3) for first, _, starts in rows for g in starts
+                  if abs((g - first) - 3600 * round((g - first) / 3600)) <= tolerance}
+    if not candidates:
+        return None
+
+    def nearest(first: float, starts: list[float], offset: float) -> float | None:
+        k = bisect_left(starts, first + offset)
+        near = [starts[x] - first for x in (k - 1, k) if 0 <= x < len(starts)]
+        best = min(near, key=lambda d: abs(d - offset), default=None)
+        return best if best is not None and abs(best - offset) <= start_tol else None
+
+    def rank(offset: float) -> tuple:
+        lined = sum(1 for first, _, starts in rows if nearest(first, starts, offset) is not None)
+        covered = sum(bisect_right(starts, last + offset + start_tol) - bisect_left(starts, first + offset - start_tol)
+                      for first, last, starts in rows)
+        hours = round(offset / 3600)
+        return lined, covered, -abs(offset - 3600 * hours), -abs(hours)
+
+    best = max(sorted(candidates), key=rank)
+    residuals = [d for first, _, starts in rows if (d := nearest(first, starts, best)) is not None]
+    centre = median(residuals)
+    spread = _mad(residuals, centre) * 1.4826
+    uncertainty = max(spread, EVENT_FLOOR_S, resolution_s)
+    return Estimate(round(centre, 3), round(uncertainty, 3), len(residuals), EVENT_TIMES)
+
+
+def start_estimate(deltas: list[float], resolution_s: float) -> Estimate | None:
+    """Offset from the start times of paired negotiations (t_second − t_first each)."""
+    if not deltas:
+        return None
+    centre = median(deltas)
+    uncertainty = max(_mad(deltas, centre) * 1.4826, EVENT_FLOOR_S, resolution_s)
+    return Estimate(round(centre, 3), round(uncertainty, 3), len(deltas), EVENT_TIMES)
+
+
 def override_index(key: str, inputs: list[InputSummary]) -> int | None:
     """Which input an --offset key names: its name, a member path, or a unique base name."""
     for summary in inputs:
@@ -145,7 +207,7 @@ class Shift:
 
     shift: float
     uncertainty_s: float
-    method: str  # 'reference' | 'override' | 'matched-packets' | 'none'
+    method: str  # 'reference' | 'override' | 'matched-packets' | 'event-times' | 'none'
     root: int  # inputs with the same root have offsets measured against each other
     via: int | None = None  # the input it was derived from
     samples: int = 0
@@ -157,10 +219,10 @@ def resolve_shifts(indices: list[int], reference: int, edges: dict[tuple[int, in
     (least accumulated uncertainty first). An input not reached that way gets 0 (method 'none')
     and becomes the root of its own group, so inputs measured only against each other (two
     clients of an unrelated gateway) still line up among themselves."""
-    adjacency: dict[int, list[tuple[int, float, float, int]]] = defaultdict(list)
+    adjacency: dict[int, list[tuple[int, float, float, int, str]]] = defaultdict(list)
     for (i, j), est in edges.items():
-        adjacency[i].append((j, est.offset_s, est.uncertainty_s, est.samples))
-        adjacency[j].append((i, -est.offset_s, est.uncertainty_s, est.samples))
+        adjacency[i].append((j, est.offset_s, est.uncertainty_s, est.samples, est.method))
+        adjacency[j].append((i, -est.offset_s, est.uncertainty_s, est.samples, est.method))
     shifts: dict[int, Shift] = {}
     root = reference
     heap: list[tuple[float, int, int, float, str, int | None, int]] = []
@@ -174,9 +236,11 @@ def resolve_shifts(indices: list[int], reference: int, edges: dict[tuple[int, in
             if node in shifts:
                 continue
             shifts[node] = Shift(round(value, 3), round(unc, 3), method, root, via, samples)
-            for other, offset, edge_unc, n in adjacency[node]:
+            for other, offset, edge_unc, n, how in adjacency[node]:
                 if other not in shifts:
-                    heapq.heappush(heap, (unc + edge_unc, 2, other, value + offset, "matched-packets", node, n))
+                    # a path is as good as its weakest kind of edge
+                    kind = EVENT_TIMES if EVENT_TIMES in (how, method) else "matched-packets"
+                    heapq.heappush(heap, (unc + edge_unc, 2, other, value + offset, kind, node, n))
         pending = [i for i in pending if i not in shifts]
         if not pending:
             return shifts

@@ -109,6 +109,9 @@ class NegotiationFeatures:
     vips: set[str] = field(default_factory=set)
     first_ts: float | None = None
     last_ts: float | None = None
+    # does this negotiation's input log packets at all (set by pairing for the whole input)? A
+    # negotiation without packets in an input that logs them sent or received nothing
+    input_logs_packets: bool = True
 
     @property
     def id(self) -> str:

@@ -20,7 +20,8 @@ from .candidates import (
     AttributeIndex, MessageIndex, packet_candidates, same_role, strong_candidates, vote_deltas,
 )
 from .clock import (
-    Estimate, Shift, coarse_offset, estimate, override_index, resolution, resolve_shifts, samples_from,
+    EVENT_TIMES, Estimate, Shift, coarse_offset, estimate, event_offset, override_index, resolution,
+    resolve_shifts, samples_from, start_estimate,
 )
 from .features import NegotiationFeatures, extract
 from .records import ClockOffset, Correlation, Pairing, PairingEvidence
@@ -37,6 +38,9 @@ MAX_CANDIDATES = 16  # per negotiation and other input, most packet hits first
 VOTE_NEGOTIATIONS = 16  # negotiations of the smaller input that vote
 VOTE_PACKETS = 2  # first sized packets of each voter
 VOTE_BUCKET_CAP = 4000
+EVENT_PARTNERS = 64  # address-matched negotiations per voter in a start-time vote
+RESENT_FLOOR_S = 1.0  # offset from retransmitted requests only: the first copy may have been lost
+EVENT_NOTE = "from negotiation start times: no packet logged by both sides"
 
 
 class _Context:
@@ -48,6 +52,10 @@ class _Context:
         self.by_input: dict[int, list[NegotiationFeatures]] = defaultdict(list)
         for f in self.feats:
             self.by_input[f.input].append(f)
+        for group in self.by_input.values():
+            logs_packets = any(f.messages for f in group)
+            for f in group:
+                f.input_logs_packets = logs_packets
         logs = {s.spec.index for s in inputs if s.kind == "log"} | set(self.by_input)
         self.log_inputs = sorted(logs)
         self.res = {i: resolution(m.ts for f in self.by_input[i] for m in f.messages) for i in self.log_inputs}
@@ -75,6 +83,9 @@ class _Context:
             times = [t for f in self.by_input[index] for t in (f.first_ts, f.last_ts) if t is not None]
             self._spans[index] = (min(times), max(times)) if times else None
         return self._spans[index]
+
+    def logs_packets(self, index: int) -> bool:
+        return any(f.messages for f in self.by_input[index])
 
     def may_pair(self, i: int, j: int) -> bool:
         return i != j and bool(self.by_input[i]) and bool(self.by_input[j]) and (
@@ -108,18 +119,37 @@ def _assign(scored: Iterable[Scored]) -> list[Scored]:
 
 
 def _edge_estimates(ctx: _Context, pairs: list[Scored]) -> dict[tuple[int, int], Estimate]:
+    """Offsets between inputs from their paired negotiations: matched packets; failing those,
+    retransmitted requests (first copy sent vs first copy received, less certain); failing
+    those, the negotiations' start times (no packet logged by both sides)."""
     samples: dict[tuple[int, int], list] = defaultdict(list)
+    resent: dict[tuple[int, int], list] = defaultdict(list)
+    starts: dict[tuple[int, int], list[float]] = defaultdict(list)
     for s in pairs:
         a, b = ctx.feats[s.a], ctx.feats[s.b]
         if a.input not in ctx.timed or b.input not in ctx.timed:
             continue
         i, j = sorted((a.input, b.input))
-        samples[(i, j)].extend(samples_from(s.matches, a.input == i, ctx.res[a.input], ctx.res[b.input]))
+        first_is_a = a.input == i
+        samples[(i, j)].extend(samples_from(s.matches, first_is_a, ctx.res[a.input], ctx.res[b.input]))
+        resent[(i, j)].extend(samples_from(s.matches, first_is_a, ctx.res[a.input], ctx.res[b.input], True))
+        blind = not a.input_logs_packets or not b.input_logs_packets
+        if blind and a.first_ts is not None and b.first_ts is not None:
+            # one side logs no packets at all (racoon at INFO level): the start times
+            starts[(i, j)].append(b.first_ts - a.first_ts if first_is_a else a.first_ts - b.first_ts)
     out = {}
-    for (i, j), values in samples.items():
-        est = estimate(values, ctx.res[i], ctx.res[j])
+    for key in samples.keys() | starts.keys():
+        i, j = key
+        est = estimate(samples[key], ctx.res[i], ctx.res[j])
+        if est is None and resent[key]:
+            found = estimate(resent[key], ctx.res[i], ctx.res[j])
+            if found is not None:  # a lost first copy would make it a retransmit interval off
+                est = Estimate(found.offset_s, max(found.uncertainty_s, RESENT_FLOOR_S), found.samples,
+                               note="retransmitted requests only")
+        if est is None:
+            est = start_estimate(starts[key], max(ctx.res[i], ctx.res[j]))
         if est is not None:
-            out[(i, j)] = est
+            out[key] = est
     return out
 
 
@@ -140,6 +170,27 @@ def _vote(ctx: _Context, i: int, j: int) -> Estimate | None:
         return None
     offset, spread, support = found
     return Estimate(offset + (ctx.res[j] - ctx.res[i]) / 2, spread, support, "vote")
+
+
+def _event_vote(ctx: _Context, i: int, j: int) -> Estimate | None:
+    """Offset of input j relative to i from the times of negotiations whose endpoints mirror
+    each other, when no packet is logged by both (racoon at INFO level): whole hours (time
+    zones) plus a residual, see clock.event_offset."""
+    small, large, sign = (i, j, 1.0) if len(ctx.by_input[i]) <= len(ctx.by_input[j]) else (j, i, -1.0)
+    voters = [f for f in ctx.by_input[small] if f.first_ts is not None and f.local_addr and f.remote_addr]
+    if len(voters) > VOTE_NEGOTIATIONS:
+        step = len(voters) / VOTE_NEGOTIATIONS
+        voters = [voters[int(k * step)] for k in range(VOTE_NEGOTIATIONS)]
+    rows = []
+    for f in voters:
+        others = [ctx.feats[y] for y in ctx.attributes.mirrored(f)[:EVENT_PARTNERS]]
+        starts = [g.first_ts for g in others if g.input == large and g.first_ts is not None and not same_role(f, g)]
+        rows.append((f.first_ts, f.last_ts if f.last_ts is not None else f.first_ts, starts))
+    tol = BASE_TOLERANCE_S + max(ctx.res[i], ctx.res[j])
+    found = event_offset(rows, ASSUMED_TOLERANCE_S, max(ctx.res[i], ctx.res[j]), tol)
+    if found is None or sign > 0:
+        return found
+    return Estimate(-found.offset_s, found.uncertainty_s, found.samples, found.method)
 
 
 def _candidates(ctx: _Context) -> dict[tuple[int, int], Scored]:
@@ -231,17 +282,23 @@ def _offsets(ctx: _Context, reference: int, edges: dict[tuple[int, int], Estimat
                    else "no packet logged by both sides")
             out.append(ClockOffset(ctx.name(reference), ctx.name(index), 0.0, 0.0, "none", 0, f"{why}: 0 assumed"))
         else:
-            note = _note(sh.shift)
-            if sh.via is not None and sh.via != reference:
-                note = "; ".join(filter(None, [f"via {ctx.name(sh.via)}", note]))
+            method = EVENT_TIMES if sh.method == EVENT_TIMES else "matched-packets"
+            edge = edges.get((min(index, sh.via), max(index, sh.via))) if sh.via is not None else None
+            note = "; ".join(filter(None, [
+                f"via {ctx.name(sh.via)}" if sh.via is not None and sh.via != reference else None,
+                EVENT_NOTE if method == EVENT_TIMES else edge.note if edge is not None else None,
+                _note(sh.shift)])) or None
             out.append(ClockOffset(ctx.name(reference), ctx.name(index), sh.shift, sh.uncertainty_s,
-                                   "matched-packets", sh.samples, note))
+                                   method, sh.samples, note))
     # offsets measured between two inputs that the reference is not linked to
     for (i, j), est in sorted(edges.items()):
         si, sj = ctx.shifts[i], ctx.shifts[j]
         if si.root == sj.root and si.root != reference and reference not in (i, j):
+            method = EVENT_TIMES if est.method == EVENT_TIMES else "matched-packets"
+            note = "; ".join(filter(None, [EVENT_NOTE if method == EVENT_TIMES else est.note,
+                                           _note(est.offset_s)])) or None
             out.append(ClockOffset(ctx.name(i), ctx.name(j), est.offset_s, est.uncertainty_s,
-                                   "matched-packets", est.samples, _note(est.offset_s)))
+                                   method, est.samples, note))
     return out
 
 
@@ -297,7 +354,7 @@ def _outside(ctx: _Context, f: NegotiationFeatures, others: list[int]) -> bool:
 
 def correlate(negotiations: list[Negotiation], inputs: list[InputSummary],
               overrides: dict[str, float] | None = None) -> Correlation:
-    corr = Correlation()
+    corr = Correlation(newest_first=frozenset(s.spec.index for s in inputs if getattr(s, "reversed", False)))
     ctx = _Context(negotiations, inputs)
     if not ctx.log_inputs:
         return corr
@@ -312,6 +369,8 @@ def correlate(negotiations: list[Negotiation], inputs: list[InputSummary],
         for j in ctx.log_inputs[n + 1:]:
             if (i, j) not in edges and i in ctx.timed and j in ctx.timed and ctx.may_pair(i, j):
                 est = _vote(ctx, i, j)
+                if est is None and not (ctx.logs_packets(i) and ctx.logs_packets(j)):
+                    est = _event_vote(ctx, i, j)  # one side logs no packets: start times
                 if est is not None:
                     edges[(i, j)] = est
     ctx.shifts = resolve_shifts(ctx.log_inputs, reference, edges, fixed)

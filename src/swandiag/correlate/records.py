@@ -58,3 +58,5 @@ class Correlation:
     input_shift: dict[int, float] = field(default_factory=dict)
     unpaired_reason: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # one line each for the user (e.g. unknown --offset key)
+    # inputs listed newest first (reversed by the parse stage): their line numbers run backwards
+    newest_first: frozenset[int] = frozenset()

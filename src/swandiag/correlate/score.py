@@ -2,7 +2,9 @@
 
 Exact identifiers (CHILD_SA SPIs, IKE SPIs, cookies) outweigh everything; matched packets come
 next; addresses, identities and virtual IPs only add to other evidence (many road warriors share
-a gateway address, and a failed negotiation may never log an identity).
+a gateway address, and a failed negotiation may never log an identity). Matched packet sizes
+without an identifier need one of address (one end may be translated), identity or virtual IP
+to agree when both ends logged their addresses: identical clients send identical packets.
 """
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ class Scored:
 
 def _mismatch(x: int | None, y: int | None) -> bool:
     return x is not None and y is not None and x != y
+
+
+def _endpoints_known(a: NegotiationFeatures, b: NegotiationFeatures) -> bool:
+    return bool(a.local_addr and a.remote_addr and b.local_addr and b.remote_addr)
 
 
 def _overlap(a: NegotiationFeatures, b: NegotiationFeatures, window: TimeWindow) -> bool:
@@ -119,7 +125,12 @@ def score_pair(a: NegotiationFeatures, b: NegotiationFeatures, window: TimeWindo
     # a pair needs something beyond "same time, same gateway": exact identifiers, packets, or who
     # the peer is; both addresses untranslated do when one side logged no packets at all
     personal = E.IDENTITY in evidence or E.VIRTUAL_IP in evidence
-    blind = not a.messages or not b.messages
+    if sequence and not strong and not personal and E.ADDRESS not in evidence and _endpoints_known(a, b):
+        # packet sizes alone (identical clients send identical IKE_SA_INITs) between two ends
+        # whose addresses agree neither way, even allowing for one NAT: not one negotiation
+        return None
+    # a side that logs no packets at all (INFO level): its untranslated endpoints are all there is
+    blind = (not a.messages and not a.input_logs_packets) or (not b.messages and not b.input_logs_packets)
     both_addresses = E.ADDRESS in evidence and a.local_addr == b.remote_addr and a.remote_addr == b.local_addr
     if not (strong or sequence or (window is not None and (personal or (blind and both_addresses)))):
         return None

@@ -18,16 +18,17 @@ from .records import Correlation, TimelineEntry
 _Key = tuple[int, int]  # (input, line)
 
 
-def _lines(neg: Negotiation) -> list[tuple[int, float | None, str]]:
-    """(line, raw ts, text) of a negotiation in line order; its events, or its messages when the
-    builder kept no events."""
+def _lines(neg: Negotiation, newest_first: bool = False) -> list[tuple[int, float | None, str]]:
+    """(line, raw ts, text) of a negotiation in log order (line order, or reverse line order for
+    an input listed newest first); its events, or its messages when the builder kept no events."""
     if neg.events:
         rows = [(ev.line, ev.ts, ev.text) for ev in neg.events]
     else:
         rows = [(m.ref.line, m.ts, f"{'sent' if m.direction is Direction.OUT else 'received'} {m.exchange} "
                  f"{'request' if m.is_request else 'response'} {'' if m.mid is None else m.mid}".rstrip())
                 for m in neg.messages]
-    rows.sort(key=lambda r: r[0])
+    sign = -1 if newest_first else 1
+    rows.sort(key=lambda r: sign * r[0])
     return rows
 
 
@@ -36,7 +37,8 @@ def _refs(neg: Negotiation, index: int) -> list[_Key]:
     return [(r.input, r.line) for r in [msg.ref, *msg.packet_refs]]
 
 
-def _links(a: Negotiation, b: Negotiation, shift: dict[int, float]) -> tuple[dict[_Key, _Key], dict[_Key, float]]:
+def _links(a: Negotiation, b: Negotiation, shift: dict[int, float],
+           newest_first: frozenset[int] = frozenset()) -> tuple[dict[_Key, _Key], dict[_Key, float]]:
     """For a paired a/b: receive line -> last line of its send, and corrected times that the
     lines of a side without timestamps borrow from the matching packet of the other side."""
     after: dict[_Key, _Key] = {}
@@ -45,7 +47,7 @@ def _links(a: Negotiation, b: Negotiation, shift: dict[int, float]) -> tuple[dic
     for m in align(fa, fb):
         s_neg, r_neg = (a, b) if m.a_to_b else (b, a)
         sent, got = _refs(s_neg, m.sent.index), _refs(r_neg, m.received.index)
-        last_send = max(sent)
+        last_send = min(sent) if s_neg.input in newest_first else max(sent)
         for key in got:
             after[key] = last_send
         for refs, msg, other, other_neg in ((sent, m.sent, m.received, r_neg), (got, m.received, m.sent, s_neg)):
@@ -65,14 +67,14 @@ def merged(negotiations: Iterable[Negotiation], correlation: Correlation) -> lis
     for n in negs:
         peer = by_id.get(correlation.peer.get(n.id, ""))
         if peer is not None and n.id < peer.id:
-            links, times = _links(n, peer, shift)
+            links, times = _links(n, peer, shift, correlation.newest_first)
             after.update(links)
             borrowed.update(times)
 
     streams: list[list[TimelineEntry]] = []
     for n in negs:
         rows = []
-        for line, ts, text in _lines(n):
+        for line, ts, text in _lines(n, n.input in correlation.newest_first):
             corrected = ts - shift.get(n.input, 0.0) if ts is not None else borrowed.get((n.input, line))
             rows.append(TimelineEntry(corrected, n.input, line, n.id, n.side.value, text))
         if any(e.ts is None for e in rows) and any(e.ts is not None for e in rows):

@@ -6,8 +6,12 @@ that processes a message (`received packet … (N bytes)` starts a job on a thre
 after it belong to the same SA) and the peer's address/port. Unique ids restart with the
 daemon, so a start banner begins a new id space. Lines never logged in an SA's context: the
 sender thread's socket errors join the SA whose packet was sent just before; untagged NET/KNL
-errors naming a peer address join the SA with that peer. Configuration-load lines (loaded
-certificates, local ids) go to the input summary as the daemon's own identities.
+errors naming a peer address join the SA with that peer. Without any tag in the input
+(`ike_name = no`, journal text), scheduled jobs (DPD, retransmits) start on a pooled thread whose
+earlier context is stale: their lines are held per thread until the thread's next outgoing packet
+names the peer, `giving up after N retransmits` joins the SA that was retransmitting, and a
+half-open timeout naming only the peer joins that peer's unfinished SA. Configuration-load lines
+(loaded certificates, local ids) go to the input summary as the daemon's own identities.
 """
 from __future__ import annotations
 
@@ -45,7 +49,12 @@ REAUTH_GAP = 2.0  # seconds between the peer's DELETE and its new IKE_SA for a r
 _JOB_START = {"ike.dpd_sending", "ike.retransmit", "ike.retransmit_v1", "ike.dpd_instead"}
 _GIVEUP = {"ike.giveup"}  # ends the retransmitting job: the SA the last retransmit was sent for
 _HOLD_GROUPS = {"IKE", "ENC", "CHD"}
+_SA_NAMING = _START | _SELF_UID | _RESPONDER_START  # these name (or open) the SA themselves
 HOLD_WINDOW = 5.0
+# A thread's lines after `received packet … (N bytes)` wait for the SA to be named; a message
+# dumped at level 4 runs to thousands of lines, all still the same job.
+PENDING_LINES = 200
+PENDING_MAX = 50_000
 _V1_EXCHANGES = {"ID_PROT", "AGGRESSIVE", "QUICK_MODE", "TRANSACTION", "INFORMATIONAL_V1",
                  "AUTH_ONLY", "NEW_GROUP_MODE"}
 _ERROR_NOTIFIES = {
@@ -89,6 +98,7 @@ class CharonBuilder:
         self.dump_section: dict[int | None, str] = {}  # thread -> 'local'/'remote' of a vici conn dump
         self.tagged = False  # the input carries `<conn|N>` tags / IKE_SA fields
         self.held: dict[int | None, list[Event]] = {}  # thread -> untagged job lines, SA not known yet
+        self.held_fallback: dict[int | None, Draft | None] = {}  # thread -> its SA before the job
         self.retransmitted: dict[int, tuple[float | None, int, Draft]] = {}  # id(draft) -> ts, count, draft
 
     # -- grouping --------------------------------------------------------------------------
@@ -163,10 +173,12 @@ class CharonBuilder:
             return d
         if kind in _SENDER_ERRORS:
             return self.sender_of(ev)
-        if not self.tagged and thread is not None:
+        if not self.tagged:  # journal text has no thread at all: one "thread", None
             self.expire_held(thread, ev.ts)
             if kind in _JOB_START:  # a new job on this thread: whatever it did before is over
                 self.flush_pending(thread)
+                if thread not in self.held:
+                    self.held_fallback[thread] = self.ctx.get(thread)
                 self.ctx.pop(thread, None)
                 self.held.setdefault(thread, []).append(ev)
                 return None
@@ -175,6 +187,7 @@ class CharonBuilder:
                 self.drop_held(thread)
                 d = self.giveup_target(ev)
                 if d is not None:
+                    self.settle(d, thread)
                     self.ctx[thread] = d
                 else:
                     self.ctx.pop(thread, None)
@@ -183,17 +196,18 @@ class CharonBuilder:
                 if kind == "net.packet" and "size" in f and f.get("dir") == "out":
                     d = self.by_endpoint(_endpoint(f.get("dst")))
                     if d is not None:
+                        self.settle(d, thread)
+                        self.held_fallback.pop(thread, None)
                         for held in self.held.pop(thread):
                             self.apply(d, held)
                         self.ctx[thread] = d
                     return d
-                if kind not in _START and kind not in _SELF_UID and kind not in _RESPONDER_START \
-                        and not (kind == "net.packet" and "size" in f):
+                if kind not in _SA_NAMING and not (kind == "net.packet" and "size" in f):
                     self.held[thread].append(ev)
                     return None
                 self.drop_held(thread)
-            elif ev.group in _HOLD_GROUPS and thread not in self.ctx and thread not in self.pending \
-                    and kind not in _START and kind not in _SELF_UID and kind not in _RESPONDER_START:
+            elif thread is not None and ev.group in _HOLD_GROUPS and thread not in self.ctx \
+                    and thread not in self.pending and kind not in _SA_NAMING:
                 self.held[thread] = [ev]
                 return None
         if kind in _START:
@@ -206,6 +220,11 @@ class CharonBuilder:
         if kind in _SELF_UID and "uid" in f:
             d = self.for_uid(f["uid"], ev)
             self.bind(thread, d)
+            return d
+        if kind == "job.half_open":  # before 6.0.6 it names only the peer: its half-open SA
+            d = self.half_open_with(f.get("addr"))
+            if d is not None:
+                self.ctx[thread] = d
             return d
         if kind in _RESPONDER_START:
             d = self.new_draft(None)
@@ -223,11 +242,29 @@ class CharonBuilder:
                 return None
             return self.ctx.get(thread) or self.by_endpoint(_endpoint(f.get("dst")))
         if thread in self.pending:
-            self.pending[thread].append(ev)
-            if len(self.pending[thread]) > 200:  # never buffer without bound
-                self.flush_pending(thread)
+            buffered = self.pending[thread]
+            buffered.append(ev)
+            if len(buffered) > PENDING_LINES:  # at ike/enc=4 one message is thousands of lines
+                d = self.guess.get(thread)
+                if d is not None:  # the job goes on for the SA its packet's source had
+                    self.bind(thread, d)
+                elif len(buffered) > PENDING_MAX:  # never buffer without bound
+                    self.flush_pending(thread)
             return None
         return self.ctx.get(thread) or self.by_peer_fact(ev, kind)
+
+    def settle(self, d: Draft, thread) -> None:
+        """Before a later job's lines join d: what other threads still buffer for d (the
+        message being retransmitted, say) happened first."""
+        for other, guess in list(self.guess.items()):
+            if guess is d and other != thread and other in self.pending:
+                self.bind(other, d)
+
+    def half_open_with(self, addr) -> Draft | None:
+        if not isinstance(addr, str):
+            return None
+        return next((d for d in reversed(self.drafts) if d.neg.remote.addr == addr and not d.established
+                     and not d.deleted), None) or self.by_addr.get(addr)
 
     def expire_held(self, thread, ts: float | None) -> None:
         held = self.held.get(thread)
@@ -235,9 +272,11 @@ class CharonBuilder:
             self.drop_held(thread)
 
     def drop_held(self, thread) -> None:
-        """Held lines whose SA never showed: only what names a peer can still be placed."""
+        """Held lines whose SA never showed: what names a peer goes there, the rest to the SA the
+        thread worked for before (the best guess there is)."""
+        fallback = self.held_fallback.pop(thread, None)
         for ev in self.held.pop(thread, ()):
-            d = self.by_peer_fact(ev, ev.kind or "")
+            d = self.by_peer_fact(ev, ev.kind or "") or fallback
             if d is not None:
                 self.apply(d, ev)
 
@@ -275,6 +314,7 @@ class CharonBuilder:
         self.version = (ev.facts or {}).get("version") or self.version
         self.by_uid.clear()
         self.held.clear()
+        self.held_fallback.clear()
         self.retransmitted.clear()
         self.ctx.clear()
         self.pending.clear()
@@ -364,7 +404,7 @@ class CharonBuilder:
             self.drop_held(thread)
         live = [d for d in self.drafts if d.events]
         self.link_responder_reauths(live)
-        negs = [finish(d) for d in live]
+        negs = [finish(d, self.summary.reversed) for d in live]
         self.summary.own_identities = own_identities(self.summary.local_ids, self.summary.loaded_certs)
         side = side_of(negs, any(d.assigns_vip for d in live), any(d.installs_vip for d in live))
         for neg in negs:

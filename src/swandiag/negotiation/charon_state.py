@@ -193,12 +193,15 @@ def _reason(codes: list[str]) -> str | None:
     return None
 
 
-def finish(d: Draft) -> Negotiation:
-    """Decide role, version, outcome, stage and reason once the input is read."""
+def finish(d: Draft, newest_first: bool = False) -> Negotiation:
+    """Decide role, version, outcome, stage and reason once the input is read.
+    `newest_first`: the input was listed newest first (and reversed by the parse stage), so
+    its line numbers run against time."""
     n = d.neg
     # buffered lines (untagged logs) may be applied late: restore log order
-    d.events.sort(key=lambda e: e.line)
-    n.messages.sort(key=lambda m: m.ref.line)
+    sign = -1 if newest_first else 1
+    d.events.sort(key=lambda e: sign * e.line)
+    n.messages.sort(key=lambda m: sign * m.ref.line)
     n.events = d.events
     if not n.local_id and d.requested_local_id:
         n.local_id = d.requested_local_id

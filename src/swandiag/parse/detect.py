@@ -60,7 +60,8 @@ def newest_first(guess: FormatGuess, lines: list[str]) -> bool:
                 stamps.append(ts)
     down = sum(1 for a, b in zip(stamps, stamps[1:]) if b < a)
     up = sum(1 for a, b in zip(stamps, stamps[1:]) if b > a)
-    return down >= 3 and down > 3 * up
+    # a short paste may span only two or three seconds: never going up is enough then
+    return (down >= 3 and down > 3 * up) or (down >= 1 and up == 0)
 
 
 def sniff(lines: list[bytes] | list[str]) -> FormatGuess:

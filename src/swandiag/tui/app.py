@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import time
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
+import regex
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -26,15 +28,19 @@ from .help import HelpScreen
 from .ladder import Ladder
 from .loader import Loaded, index_inputs, run_analysis
 from .logview import MergedLogView
-from .merged import LogFilter, LogModel, key
+from .merged import LogFilter, LogModel, find_in, key
 from .model import AnalysisView, clock, short
 from .overview import Overview
 from .prompt import PromptScreen
 from .redaction import screen_redactor
-from .text import compile_user_regex
+from .text import compile_user_regex, is_error_line
 
 FOLLOW_TICK_S = 0.5
 NARROW = 120  # below this width the ladder and the findings are stacked
+SYNC_ROWS = 20_000  # searches and filters over fewer rows run at once on the UI thread
+SCAN_CHUNK = 20_000  # rows a search/filter worker looks at between two cancellation checks
+PUBLISH_EVERY_S = 0.25  # how often a running filter shows what it has found so far
+PROGRESS_EVERY_S = 0.1  # how often the loading worker updates the progress bar
 
 
 class SwandiagApp(App[int]):
@@ -80,7 +86,10 @@ class SwandiagApp(App[int]):
         self.search_pattern = None
         self._rotated = False
         self._pending = False  # files grew while an analysis was running
-        self._last_analysis = 0.0
+        self._last_analysis = 0.0  # when the last analysis ended (monotonic)
+        self._analysis_took = 0.0  # how long it took: re-analyses are spaced at least that much
+        self._retry_timer = None  # a re-analysis waiting for its turn
+        self._filter_keep: int | None = None  # the cursor's key when a filter worker started
         self._follow_timer = None
         self._redactor = None
         self.sub_title = subtitle or " ".join(self.paths)
@@ -105,8 +114,9 @@ class SwandiagApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#views", TabbedContent).display = False
+        # first paint at once: the (empty) overview under the progress bar; the worker fills it
         self._narrow(self.size.width)
+        self._status("reading the logs…")
         self.load()
 
     def on_resize(self, event) -> None:
@@ -120,7 +130,7 @@ class SwandiagApp(App[int]):
     def load(self) -> None:
         worker = get_current_worker()
         try:
-            loaded = index_inputs(self.paths)
+            loaded = index_inputs(self.paths, self._progress_sender(worker))
         except SwandiagError as exc:
             self.call_from_thread(self._failed, str(exc), fatal=True)
             return
@@ -133,25 +143,38 @@ class SwandiagApp(App[int]):
         if log is None:
             return
         paths = follow.analysis_paths(log, self.paths, self._rotated)
-
-        def progress(fraction: float, what: str) -> None:
-            if worker is None or not worker.is_cancelled:
-                self.call_from_thread(self._progress, fraction, what)
-
-        self._last_analysis = time.monotonic()
+        began = time.monotonic()
         try:
-            analysis = self._run_analysis(paths, self.options, log, progress)
+            analysis = self._run_analysis(paths, self.options, log, self._progress_sender(worker))
         except SwandiagError as exc:
             self.call_from_thread(self._failed, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - the raw log stays usable whatever the analysis does
             self.call_from_thread(self._failed, f"analysis failed: {type(exc).__name__}: {exc}")
             return
+        finally:
+            self._last_analysis = time.monotonic()
+            self._analysis_took = self._last_analysis - began
         self.call_from_thread(self._analysed, analysis)
+
+    def _progress_sender(self, worker):
+        """A progress callback for a worker thread: at most one UI update per PROGRESS_EVERY_S."""
+        last = [0.0]
+
+        def progress(fraction: float, what: str) -> None:
+            now = time.monotonic()
+            if now - last[0] < PROGRESS_EVERY_S and fraction < 1.0:
+                return
+            last[0] = now
+            if worker is None or not worker.is_cancelled:
+                self.call_from_thread(self._progress, fraction, what)
+
+        return progress
 
     def _progress(self, fraction: float, what: str) -> None:
         self.query_one("#progress", ProgressBar).update(progress=fraction)
-        self.query_one("#loading-label", Label).update(f"{what.capitalize()}… {fraction:.0%}")
+        if self.query_one("#loading").display:
+            self.query_one("#loading-label", Label).update(f"{what.capitalize()}… {fraction:.0%}")
 
     def _indexed(self, loaded: Loaded) -> None:
         """First paint with content: the raw lines are browsable before the analysis ends."""
@@ -160,7 +183,7 @@ class SwandiagApp(App[int]):
         self.query_one("#log", TabPane).mount(logview)
         lines = sum(ix.lines for ix in loaded.log.indexes)
         self.query_one("#loading-label", Label).update(f"Indexed {lines} lines of {len(loaded.specs)} inputs; analysing…")
-        self.query_one("#views", TabbedContent).display = True
+        self.query_one("#progress", ProgressBar).update(progress=0.0)
         for problem in loaded.problems:
             self.notify(problem, severity="warning")
         if self.following:
@@ -171,6 +194,12 @@ class SwandiagApp(App[int]):
         logview = self._logview()
         keep = logview.cursor_key if logview is not None else None
         at_bottom = logview is not None and logview.at_bottom and self.following
+        log = self.log_model
+        if log is not None:
+            small = len(log.order) <= SYNC_ROWS
+            if log.adopt_staged(refilter=small) and log.filter.active and not small:
+                self._filter_keep = keep
+                self._filter_worker(log.filter, log.order)  # the rows stay as they were meanwhile
         self.analysis = analysis
         self.view = AnalysisView(analysis)
         self.query_one("#loading").display = False
@@ -181,9 +210,8 @@ class SwandiagApp(App[int]):
         for problem in analysis.problems[:5]:
             self.notify(problem, severity="warning", timeout=6)
         self._status()
-        if self._pending:
-            self._pending = False
-            self.reanalyse()
+        if self._pending and self._retry_timer is None:  # the files grew meanwhile
+            self._retry_timer = self.set_timer(max(follow.REANALYSE_EVERY_S, self._analysis_took), self._retry)
 
     def _failed(self, message: str, fatal: bool = False) -> None:
         self.query_one("#loading-label", Label).update(Text(message, "bold red"))
@@ -375,17 +403,76 @@ class SwandiagApp(App[int]):
             self.action_search()
             return
         start = logview.cursor - 1 if from_before and direction > 0 else logview.cursor
-        row = self.log_model.find(self.search_pattern, start, forward=direction > 0)
-        if row is None:
-            self.notify(f"no line matches /{self.search_pattern.pattern}/", severity="warning")
-        else:
-            logview.go(row)
-        self._status()
+        pattern = self.search_pattern
+        self._find(pattern, start, direction > 0, f"/{pattern.pattern}/",
+                   f"no line matches /{pattern.pattern}/")
 
     def action_error(self, direction: int) -> None:
         logview = self._need_log()
-        if logview is not None and not logview.next_error(direction > 0):
-            self.notify("no error line", severity="warning")
+        if logview is None:
+            return
+        evidence, text = logview.evidence, self.log_model.text
+        self._find(lambda k: k in evidence or is_error_line(text(k)), logview.cursor, direction > 0,
+                   "error lines", "no error line")
+
+    # --- searching the rows: at once when they are few, else in a worker -----------------------
+    def _find(self, match, start: int, forward: bool, what: str, none: str) -> None:
+        """Go to the next row after `start` (wrapping) whose line `match`es: a regex (searched
+        block by block over the mapped files) or a predicate on the row's key. A new search
+        cancels the one still running (exclusive worker group)."""
+        rows = self.log_model.rows
+        if len(rows) <= SYNC_ROWS:
+            self.workers.cancel_group(self, "search")
+            hit = next((r for lo, hi in _ranges(len(rows), start, forward, max(1, len(rows)))
+                        if (r := self._first_in(match, rows, lo, hi, forward)) is not None), None)
+            self._found(None, rows, hit, none)
+            return
+        self._status(f"searching {what}…")
+        self._find_worker(match, rows, start, forward, what, none)
+
+    def _first_in(self, match, rows, lo: int, hi: int, forward: bool) -> int | None:
+        if isinstance(match, regex.Pattern):
+            return find_in(self.log_model, match, rows, lo, hi, forward)
+        for r in range(lo, hi) if forward else range(hi - 1, lo - 1, -1):
+            if match(rows[r]):
+                return r
+        return None
+
+    @work(thread=True, exclusive=True, group="search")
+    def _find_worker(self, match, rows, start: int, forward: bool, what: str, none: str) -> None:
+        worker = get_current_worker()
+        n, done = len(rows), 0
+        last = time.monotonic()
+        chunk = SCAN_CHUNK * (10 if isinstance(match, regex.Pattern) else 1)  # block searches go faster
+        for lo, hi in _ranges(n, start, forward, chunk):
+            if worker.is_cancelled:
+                return
+            hit = self._first_in(match, rows, lo, hi, forward)
+            if hit is not None:
+                self.call_from_thread(self._found, worker, rows, hit, none)
+                return
+            done += hi - lo
+            if time.monotonic() - last > PUBLISH_EVERY_S:
+                last = time.monotonic()
+                self.call_from_thread(self._searching, worker, what, done / n)
+        self.call_from_thread(self._found, worker, rows, None, none)
+
+    def _searching(self, worker, what: str, fraction: float) -> None:
+        if not worker.is_cancelled:
+            self._status(f"searching {what}… {fraction:.0%}")
+
+    def _found(self, worker, rows, row: int | None, none: str) -> None:
+        if worker is not None and worker.is_cancelled:
+            return
+        logview = self._logview()
+        if logview is None or rows is not self.log_model.rows:
+            self._status()  # the rows changed under the search (a filter): its answer is stale
+            return
+        if row is None:
+            self.notify(none, severity="warning")
+        else:
+            logview.go(row)
+        self._status()
 
     def action_bookmark(self) -> None:
         logview = self._need_log()
@@ -396,7 +483,7 @@ class SwandiagApp(App[int]):
     def action_next_bookmark(self, direction: int) -> None:
         logview = self._need_log()
         if logview is not None and not logview.next_marked(logview.bookmarks, direction > 0):
-            self.notify("no bookmark (m sets one)", severity="warning")
+            self.notify("no bookmark (m sets one) among the lines shown", severity="warning")
 
     def action_goto_time(self) -> None:
         logview = self._need_log()
@@ -478,10 +565,56 @@ class SwandiagApp(App[int]):
             self._set_filter(LogFilter())
 
     def _set_filter(self, flt: LogFilter) -> None:
+        """Apply a filter: at once when it is cheap, else in a worker that shows the lines it has
+        kept so far as it goes (a new filter cancels the running one)."""
         logview = self._logview()
         keep = logview.cursor_key
-        self.log_model.apply_filter(flt)
-        logview.refresh_rows(keep=keep)
+        log = self.log_model
+        if not flt.active or len(log.order) <= SYNC_ROWS:
+            self.workers.cancel_group(self, "filter")
+            log.apply_filter(flt)
+            logview.refresh_rows(keep=keep)
+            self._status()
+            return
+        self._filter_keep = keep
+        log.filter = flt
+        self._filter_worker(flt, log.order)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _filter_worker(self, flt: LogFilter, order) -> None:
+        worker = get_current_worker()
+        log = self.log_model
+        n = len(order)
+        kept = array("Q")
+        last = time.monotonic()
+        for a in range(0, n, SCAN_CHUNK):
+            if worker.is_cancelled:
+                return
+            kept.extend(log.keep_range(flt, order, a, min(n, a + SCAN_CHUNK)))
+            if time.monotonic() - last > PUBLISH_EVERY_S and a + SCAN_CHUNK < n:
+                last = time.monotonic()
+                self.call_from_thread(self._filter_partial, worker, flt, kept[:], (a + SCAN_CHUNK) / n)
+        self.call_from_thread(self._filter_done, worker, flt, order, n, kept)
+
+    def _filter_partial(self, worker, flt: LogFilter, rows, fraction: float) -> None:
+        log, logview = self.log_model, self._logview()
+        if worker.is_cancelled or log.filter is not flt or logview is None:
+            return
+        log.rows = rows
+        logview.refresh_rows()
+        self._status(f"filtering… {fraction:.0%}")
+
+    def _filter_done(self, worker, flt: LogFilter, order, n: int, kept) -> None:
+        log, logview = self.log_model, self._logview()
+        if worker.is_cancelled or log.filter is not flt or logview is None:
+            return
+        if log.order is not order:  # a re-analysis merged the lines anew meanwhile: again
+            self._filter_worker(flt, log.order)
+            return
+        if len(order) > n:  # lines that follow mode added meanwhile
+            kept.extend(log.keep_range(flt, order, n, len(order)))
+        log.rows = kept
+        logview.refresh_rows(keep=self._filter_keep)
         self._status()
 
     # --- follow, redaction, export, help ------------------------------------------------------
@@ -518,17 +651,24 @@ class SwandiagApp(App[int]):
         self.reanalyse()
 
     def reanalyse(self) -> None:
-        running = [w for w in self.workers if w.group == "analyse" and w.is_running]
-        if running or time.monotonic() - self._last_analysis < follow.REANALYSE_EVERY_S:
-            self._pending = True
-            if not running:
-                self.set_timer(follow.REANALYSE_EVERY_S, self._retry_pending)
+        """Run the pipeline again (in a worker) for what the followed files gained: at most one
+        run at a time, and after a run that took T seconds, none for max(T, REANALYSE_EVERY_S),
+        so a big input is not analysed back to back."""
+        self._pending = True
+        if self._retry_timer is not None:
+            return  # already due
+        if any(w.group in ("analyse", "load") and not w.is_finished for w in self.workers):
+            return  # `_analysed` schedules the next run
+        wait = max(follow.REANALYSE_EVERY_S, self._analysis_took) - (time.monotonic() - self._last_analysis)
+        if wait > 0:
+            self._retry_timer = self.set_timer(wait, self._retry)
             return
+        self._pending = False
         self._reanalyse_worker()
 
-    def _retry_pending(self) -> None:
+    def _retry(self) -> None:
+        self._retry_timer = None
         if self._pending:
-            self._pending = False
             self.reanalyse()
 
     @work(thread=True, group="analyse")
@@ -594,3 +734,20 @@ class SwandiagApp(App[int]):
         for title, help_, callback in commands:
             yield SystemCommand(title, help_, callback)
 
+
+def _ranges(n: int, start: int, forward: bool, chunk: int):
+    """(lo, hi) slices of rows in the order a wrapping search looks at them: forward, the rows
+    after `start` then from the top up to `start`; backward, the rows before it then from the
+    bottom down to it; at most `chunk` rows each."""
+    if n <= 0:
+        return
+    if forward:
+        first = (start + 1) % n
+        for lo, hi in ((first, n), (0, first)):
+            for a in range(lo, hi, chunk):
+                yield a, min(hi, a + chunk)
+    else:
+        s = start % n
+        for lo, hi in ((0, s), (s, n)):
+            for b in range(hi, lo, -chunk):
+                yield max(lo, b - chunk), b

@@ -9,6 +9,7 @@ descriptor still reads the renamed file) and a new segment starts on the re-crea
 from __future__ import annotations
 
 import mmap
+import re
 import os
 import shutil
 import sys
@@ -16,6 +17,7 @@ import tempfile
 import time
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..ingest.reader import open_member
@@ -23,6 +25,10 @@ from ..ingest.records import Compression, InputSpec
 from .text import clean
 
 _SCAN_CHUNK = 4 << 20  # bytes scanned before yielding the GIL to the UI thread
+# bytes a line's displayed text would not show as they are (controls, tabs, CR, non-ASCII):
+# a block holding any is searched line by line instead
+_NOT_PLAIN = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f-\xff]")
+BLOCK_TIMEOUT = 1.0  # seconds for one regex search over a block of lines
 MAX_LINE_CHARS = 4000  # longer lines are cut for display (bounded rendering)
 
 
@@ -47,44 +53,82 @@ class Segment:
         return len(self.starts) - 1 + (1 if self.tail else 0)
 
     def remap(self) -> None:
-        if self.map is not None:
-            self.map.close()
-            self.map = None
+        """Map the file again at its current size. The old map is not closed here: a search
+        worker may be reading it; it goes when its last reader lets go of it."""
         if self.fh is None:
             self.fh = open(self.path, "rb")  # noqa: SIM115 - kept open while the app runs
         st = os.fstat(self.fh.fileno())
         self.inode, self.size = (st.st_ino, st.st_dev), st.st_size
-        if st.st_size:
-            self.map = mmap.mmap(self.fh.fileno(), 0, access=mmap.ACCESS_READ)
+        self.map = mmap.mmap(self.fh.fileno(), 0, access=mmap.ACCESS_READ) if st.st_size else None
 
-    def scan(self) -> None:
+    def scan(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Index the lines after the last known start (all of them the first time);
+        `progress(done_bytes, total_bytes)` is called every few MiB."""
         data = self.map
         if data is None:
             return
         end, starts = len(data), self.starts
         pos = starts[-1]
         budget = pos + _SCAN_CHUNK
+        find, append = data.find, starts.append
         while pos < end:
-            nl = data.find(b"\n", pos)
+            nl = find(b"\n", pos)
             if nl < 0:
                 break
             pos = nl + 1
-            starts.append(pos)
+            append(pos)
             if pos > budget:
                 budget = pos + _SCAN_CHUNK
+                if progress is not None:
+                    progress(pos, end)
                 time.sleep(0)  # let the UI thread run while a big file is indexed
         self.tail = pos < end
 
     def text(self, n: int) -> str:
         """Line n (1-based within the segment)."""
-        if self.map is None or not 1 <= n <= self.lines:
+        data = self.map  # one reference: the UI thread may map the file again meanwhile
+        if data is None or not 1 <= n <= self.lines:
             return ""
         start = self.starts[n - 1]
-        stop = self.starts[n] - 1 if n < len(self.starts) else len(self.map)
-        raw = self.map[start : min(stop, start + MAX_LINE_CHARS * 4)]
+        stop = self.starts[n] - 1 if n < len(self.starts) else len(data)
+        try:
+            raw = data[start : min(stop, start + MAX_LINE_CHARS * 4)]
+        except ValueError:  # closed under us (the input was truncated and re-read)
+            return ""
         if raw.endswith(b"\r"):
             raw = raw[:-1]
         return clean(raw.decode("utf-8", "replace"))[:MAX_LINE_CHARS]
+
+    def grep(self, block_pattern, a: int, b: int) -> list[int] | None:
+        """Candidate lines a..b (1-based, within the segment) for `block_pattern` (the user's
+        regex with MULTILINE), found by one search over their bytes, one candidate per line:
+        a superset of the lines whose text matches, to be confirmed line by line. None when the
+        block cannot be searched whole (controls, CR, non-ASCII, too slow): search line by line."""
+        data, starts = self.map, self.starts
+        if data is None or a > b:
+            return []
+        s0 = starts[a - 1]
+        e0 = starts[b] if b < len(starts) else len(data)
+        try:
+            raw = data[s0:e0]
+        except ValueError:
+            return None
+        if _NOT_PLAIN.search(raw):
+            return None
+        text = raw.decode("ascii")
+        out: list[int] = []
+        pos, end = 0, len(text)
+        try:
+            while pos < end:
+                m = block_pattern.search(text, pos, timeout=BLOCK_TIMEOUT)
+                if m is None:
+                    break
+                line = bisect_right(starts, s0 + m.start(), a - 1, b)  # starts[line-1] <= start
+                out.append(line)
+                pos = (starts[line] - s0) if line < len(starts) else end
+        except TimeoutError:
+            return None
+        return out
 
     def close(self) -> None:
         if self.map is not None:
@@ -106,24 +150,26 @@ class LineIndex:
     segments: list[Segment] = field(default_factory=list)
 
     @classmethod
-    def open(cls, spec: InputSpec) -> "LineIndex":
-        """Index every member of `spec`. Raises OSError when a member cannot be read."""
+    def open(cls, spec: InputSpec, progress: Callable[[int, int], None] | None = None) -> "LineIndex":
+        """Index every member of `spec`. Raises OSError when a member cannot be read.
+        `progress(done_bytes, total_bytes)` follows the scan of each member."""
         index = cls(spec.name)
         if spec.is_stdin:
-            index._add(_spool(None, Compression.NONE), live=False, spooled=True)
+            index._add(_spool(None, Compression.NONE), live=False, spooled=True, progress=progress)
         for member in spec.members:
             if member.compression is Compression.NONE:
-                index._add(member.path, live=True)
+                index._add(member.path, live=True, progress=progress)
             else:
-                index._add(_spool(member.path, member.compression), live=False, spooled=True)
+                index._add(_spool(member.path, member.compression), live=False, spooled=True, progress=progress)
         for seg in index.segments[:-1]:
             seg.live = False  # only the newest member of a rotated set grows
         return index
 
-    def _add(self, path: str, live: bool, spooled: bool = False) -> Segment:
+    def _add(self, path: str, live: bool, spooled: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> Segment:
         seg = Segment(path, first_line=self.lines + 1, live=live, spooled=spooled)
         seg.remap()
-        seg.scan()
+        seg.scan(progress)
         self.segments.append(seg)
         return seg
 
@@ -144,6 +190,20 @@ class LineIndex:
             return ""
         seg = self.segments[i]
         return seg.text(lineno - seg.first_line + 1)
+
+    def grep(self, block_pattern, lo: int, hi: int) -> list[int] | None:
+        """Candidate input lines lo..hi for `block_pattern` (see Segment.grep); None: search
+        line by line."""
+        out: list[int] = []
+        for seg in self.segments:
+            a, b = max(lo, seg.first_line), min(hi, seg.first_line + seg.lines - 1)
+            if a > b:
+                continue
+            hits = seg.grep(block_pattern, a - seg.first_line + 1, b - seg.first_line + 1)
+            if hits is None:
+                return None
+            out.extend(h + seg.first_line - 1 for h in hits)
+        return out
 
     def check(self) -> str:
         """For a followed input: '' (unchanged), 'grown' or 'rotated' (then already re-opened)."""

@@ -2,6 +2,7 @@
 recording each parsed event's time/level/group for the merged log as it goes by."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -23,17 +24,25 @@ class Loaded:
     problems: list[str] = field(default_factory=list)
 
 
-def index_inputs(paths: list[str]) -> Loaded:
+def index_inputs(paths: list[str], progress: Progress | None = None) -> Loaded:
     """Resolve the inputs and index their lines (fast: no parsing). Raises SwandiagError when
     nothing can be read."""
     specs, problems = resolve(paths)
     messages = [p.message for p in problems]
     if not specs:
         raise SwandiagError(messages[0] if messages else "no log input found")
+    sizes = [_size(spec) for spec in specs]
+    total = sum(sizes) or 1
     indexes = []
-    for spec in specs:
+    for n, spec in enumerate(specs):
+        before = sum(sizes[:n])
+
+        def scanned(done: int, _total: int, before: int = before) -> None:
+            if progress is not None:
+                progress(min(1.0, (before + done) / total), "indexing")
+
         try:
-            indexes.append(LineIndex.open(spec))
+            indexes.append(LineIndex.open(spec, scanned))
         except OSError as exc:
             raise SwandiagError(f"{spec.name}: {exc.strerror or exc}") from None
     return Loaded(specs, LogModel(indexes), messages)
@@ -51,5 +60,17 @@ def run_analysis(paths: list[str], options: Options, log: LogModel, progress: Pr
             progress(min(1.0, done / total), "analysing")
 
     analysis = analyze(paths, replace(options, progress=on_progress, on_event=on_event))
-    log.adopt(collector, analysis.correlation.input_shift)
+    if progress is not None:
+        progress(1.0, "merging")
+    log.stage(log.prepare(collector, analysis.correlation.input_shift))  # the UI thread adopts it
     return analysis
+
+
+def _size(spec: InputSpec) -> int:
+    total = 0
+    for member in spec.members:
+        try:
+            total += os.path.getsize(member.path)
+        except OSError:
+            pass
+    return total

@@ -1,17 +1,26 @@
 """The merged raw log as data: every line of every input, interleaved by corrected time, filtered.
 
-A row is one int key, `input << 40 | line`, kept in compact arrays (never one object per line).
+A row is one int key, `input << 40 | line`, kept in compact arrays (never one object per line,
+never a line's text: that is read from the line index's mmap when a row is drawn or searched).
 Per-line facts (time, level, group) come from the parse stage's events, recorded while the
-pipeline runs; lines between events (continuations, unparsed lines) take the time before them.
+pipeline runs; lines between events (continuations, unparsed lines) take the time before them,
+so the time array is filled forward as it is recorded and a line's time is one lookup.
+
+Big inputs: the merge of time-ordered inputs copies whole runs of keys (bisect + range), the
+filter and the search can run over a slice of rows at a time (`keep_range`, `find_range`) so a
+worker thread does them chunk by chunk, and a re-analysis prepares its new order in the worker
+(`prepare`) while the UI thread only swaps it in (`adopt_prepared`).
 """
 from __future__ import annotations
 
 import heapq
 import math
 from array import array
-from bisect import bisect_left
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice, repeat
+from operator import le, sub
 
 import regex
 
@@ -35,9 +44,11 @@ def split(k: int) -> tuple[int, int]:
 class LineFacts:
     """Per-line facts of one input; index = line - 1. Unknown time is NaN."""
 
-    ts: array = field(default_factory=lambda: array("d"))
+    ts: array = field(default_factory=lambda: array("d"))  # filled forward: NaN only before the first time
     level: array = field(default_factory=lambda: array("b"))
     group: array = field(default_factory=lambda: array("B"))  # index into LogModel.groups, 0 = none
+    first: int = -1  # index of the first line with a known time (-1: none)
+    last: int = 0  # lines recorded so far (the forward fill reaches this far)
 
     def grow(self, lines: int) -> None:
         missing = lines - len(self.ts)
@@ -79,11 +90,12 @@ class LogFilter:
 class FactsCollector:
     """Per-line facts being recorded from a run of the parse stage (in the loader thread)."""
 
-    __slots__ = ("log", "facts")
+    __slots__ = ("log", "facts", "lines")
 
     def __init__(self, log: "LogModel", facts: list[LineFacts]):
         self.log = log
         self.facts = facts
+        self.lines = [ix.lines for ix in log.indexes]  # what the indexes held when the run began
 
     def record(self, input_: int, line: int, nlines: int, ts: float | None, level: int | None,
                group: str | None) -> None:
@@ -95,11 +107,40 @@ class FactsCollector:
             facts.grow(max(last, self.log.indexes[input_].lines))
         gid = self.log.group_id(group)
         lvl = NO_LEVEL if level is None else max(-1, min(level, 100))
-        t = math.nan if ts is None else ts
+        times = facts.ts
+        before = times[facts.last - 1] if facts.last else math.nan  # the time before this event
+        if line - 1 > facts.last and before == before:
+            times[facts.last : line - 1] = array("d", [before]) * (line - 1 - facts.last)  # lines between events
+        if ts is None:  # unknown: the time of the line before (filled forward just above)
+            t = times[line - 2] if line >= 2 else math.nan
+        else:
+            t = ts
+        if t == t and (facts.first < 0 or line - 1 < facts.first):
+            facts.first = line - 1
         for i in range(line - 1, last):
-            facts.ts[i] = t
+            times[i] = t
             facts.level[i] = lvl
             facts.group[i] = gid
+        if last > facts.last:
+            facts.last = last
+
+    def finish(self) -> None:
+        """Lines after the last event take its time."""
+        for facts in self.facts:
+            n = len(facts.ts)
+            if 0 < facts.last < n and facts.ts[facts.last - 1] == facts.ts[facts.last - 1]:
+                facts.ts[facts.last : n] = array("d", [facts.ts[facts.last - 1]]) * (n - facts.last)
+            facts.last = n
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A re-analysis' facts and merged order, computed away from the UI thread."""
+
+    facts: list[LineFacts]
+    shift: dict[int, float]
+    order: array
+    lines: list[int]  # lines per input that `order` holds
 
 
 class LogModel:
@@ -114,6 +155,7 @@ class LogModel:
         self.order = array("Q")
         self.rows = array("Q")
         self.filter = LogFilter()
+        self._staged: Prepared | None = None
         self.rebuild()
 
     # --- facts from the parse stage -------------------------------------------------------
@@ -121,10 +163,30 @@ class LogModel:
         """Where a (re-)analysis records its events; `adopt` swaps them in when it is done."""
         return FactsCollector(self, [LineFacts() for _ in self.indexes])
 
+    def prepare(self, collector: "FactsCollector", shift: dict[int, float]) -> Prepared:
+        """The new facts and merged order (slow on big inputs: call it in a worker thread)."""
+        collector.finish()
+        lines = [ix.lines for ix in self.indexes]
+        shift = dict(shift)
+        return Prepared(collector.facts, shift, merge_order(lines, collector.facts, shift), lines)
+
+    def adopt_prepared(self, prepared: Prepared, refilter: bool = True) -> None:
+        """Swap in a prepared order (cheap); lines indexed since it was prepared go at the end.
+        With `refilter` False and a filter active, the rows are left for the caller to filter
+        again (in a worker)."""
+        self.facts = prepared.facts
+        self.shift = prepared.shift
+        order = prepared.order
+        for i, ix in enumerate(self.indexes):
+            seen = prepared.lines[i] if i < len(prepared.lines) else 0
+            if ix.lines > seen:
+                order.extend(range(key(i, seen + 1), key(i, ix.lines) + 1))
+        self.order = order
+        if refilter or not self.filter.active:
+            self.apply_filter(self.filter)
+
     def adopt(self, collector: "FactsCollector", shift: dict[int, float]) -> None:
-        self.facts = collector.facts
-        self.shift = dict(shift)
-        self.rebuild()
+        self.adopt_prepared(self.prepare(collector, shift))
 
     def group_id(self, group: str | None) -> int:
         if not group:
@@ -140,23 +202,8 @@ class LogModel:
     # --- order and filter -------------------------------------------------------------------
     def rebuild(self) -> None:
         """Merge every input by corrected time (a k-way merge: each input keeps its own order)."""
-        streams = [self._stream(i) for i in range(len(self.indexes))]
-        self.order = array("Q", (k for _, k in heapq.merge(*streams)))
+        self.order = merge_order([ix.lines for ix in self.indexes], self.facts, self.shift)
         self.apply_filter(self.filter)
-
-    def _stream(self, i: int) -> Iterator[tuple[float, int]]:
-        index, facts = self.indexes[i], self.facts[i]
-        n = index.lines
-        ts = facts.ts
-        shift = self.shift.get(i, 0.0)
-        first = next((t for t in ts if not math.isnan(t)), math.inf if not ts else -math.inf)
-        last = first
-        base = i << SHIFT
-        for line in range(1, n + 1):
-            t = ts[line - 1] if line <= len(ts) else math.nan
-            if not math.isnan(t):
-                last = t
-            yield (last - shift, base | line)
 
     def extend(self, keys: list[int]) -> None:
         """Lines appended to followed files: shown at the end until the next re-analysis."""
@@ -169,9 +216,49 @@ class LogModel:
         if not flt.active:
             self.rows = self.order
             return
-        self.rows = array("Q", (k for k in self.order if self._keep(k, flt)))
+        self.rows = self.keep_range(flt, self.order, 0, len(self.order))
 
-    def _keep(self, k: int, flt: LogFilter) -> bool:
+    def keep_range(self, flt: LogFilter, order: array, start: int, stop: int) -> array:
+        """The keys of `order[start:stop]` that `flt` keeps (a chunk of a filter run)."""
+        keep = self._keep
+        if flt.pattern is None or stop - start < _BLOCK_MIN:
+            return array("Q", (k for k in islice(order, start, stop) if keep(k, flt)))
+        hits = set(self.match_rows(flt.pattern, order, start, stop))
+        hide = flt.hide
+        return array("Q", (k for r, k in enumerate(islice(order, start, stop), start)
+                           if ((r in hits) != hide) and keep(k, flt, False)))
+
+    def match_rows(self, pattern: regex.Pattern, rows: array, start: int, stop: int) -> list[int]:
+        """The positions in rows[start:stop] whose line's text matches `pattern`, in order. Runs
+        of consecutive lines of one input are searched as one block of the mapped file (the
+        hits confirmed line by line); the rest line by line."""
+        out: list[int] = []
+        block = _block_pattern(pattern)
+        self._match_span(pattern, block, rows, start, stop, out)
+        return out
+
+    def _match_span(self, pattern, block, rows: array, a: int, b: int, out: list[int]) -> None:
+        m = b - a
+        if m <= 0:
+            return
+        first = rows[a]
+        if block is not None and m >= _BLOCK_MIN and rows[b - 1] - first == m - 1 \
+                and rows[a:b] == array("Q", range(first, first + m)):
+            i, line = split(first)
+            hits = self.indexes[i].grep(block, line, line + m - 1) if i < len(self.indexes) else []
+            if hits is not None:
+                text = self.text
+                out.extend(a + h - line for h in hits if search(pattern, text(key(i, h))))
+                return
+        if block is None or m <= _BLOCK_MIN:
+            text = self.text
+            out.extend(r for r in range(a, b) if search(pattern, text(rows[r])))
+            return
+        mid = (a + b) // 2
+        self._match_span(pattern, block, rows, a, mid, out)
+        self._match_span(pattern, block, rows, mid, b, out)
+
+    def _keep(self, k: int, flt: LogFilter, check_pattern: bool = True) -> bool:
         i, line = k >> SHIFT, k & LINE_MASK
         if flt.inputs is not None and i not in flt.inputs:
             return False
@@ -186,7 +273,7 @@ class LogModel:
             lvl = facts.level[line - 1]
             if lvl != NO_LEVEL and lvl > flt.max_level:
                 return False
-        if flt.pattern is not None:
+        if flt.pattern is not None and check_pattern:
             return search(flt.pattern, self.text(k)) != flt.hide
         return True
 
@@ -198,14 +285,16 @@ class LogModel:
     def time(self, k: int) -> float | None:
         """Corrected time of a line (None when unknown)."""
         i, line = split(k)
+        if i >= len(self.facts):
+            return None
         ts = self.facts[i].ts
-        line = min(line, len(ts))
-        while line >= 1:
-            t = ts[line - 1]
-            if not math.isnan(t):
-                return t - self.shift.get(i, 0.0)
-            line -= 1
-        return None
+        n = len(ts)
+        if not n or line < 1:
+            return None
+        t = ts[min(line, n) - 1]
+        if t != t:  # NaN: before the first line with a time
+            return None
+        return t - self.shift.get(i, 0.0)
 
     def level(self, k: int) -> int | None:
         i, line = split(k)
@@ -226,14 +315,123 @@ class LogModel:
     def find(self, pattern: regex.Pattern, start: int, forward: bool = True) -> int | None:
         """Next row after `start` whose text matches (wrapping); None when none does."""
         n = len(self.rows)
-        if not n:
-            return None
-        step = 1 if forward else -1
-        for j in range(1, n + 1):
-            r = (start + step * j) % n
-            if search(pattern, self.text(self.rows[r])):
-                return r
+        hit = scan_rows(self.matcher(pattern), self.rows, start, n, forward)
+        return None if hit is None else hit % n
+
+    def matcher(self, pattern: regex.Pattern) -> Callable[[int], bool]:
+        """key -> whether the line's text matches `pattern`."""
+        text = self.text
+        return lambda k: search(pattern, text(k))
+
+    # --- pending order from a re-analysis ----------------------------------------------------
+    def stage(self, prepared: Prepared) -> None:
+        """Keep a prepared order for the UI thread to adopt (`adopt_staged`)."""
+        self._staged = prepared
+
+    def adopt_staged(self, refilter: bool = True) -> bool:
+        prepared, self._staged = self._staged, None
+        if prepared is None:
+            return False
+        self.adopt_prepared(prepared, refilter)
+        return True
+
+
+_BLOCK_MIN = 64  # rows: shorter runs are searched line by line
+_NOT_BLOCKWISE = regex.compile(r"\\[AZzG]")  # anchors a block search would read differently
+
+
+def _block_pattern(pattern: regex.Pattern) -> regex.Pattern | None:
+    """`pattern` for a search over many lines at once (^ and $ at every line), or None when it
+    has an anchor that means something else over a block."""
+    if _NOT_BLOCKWISE.search(pattern.pattern):
         return None
+    try:
+        return regex.compile(pattern.pattern, pattern.flags | regex.MULTILINE)
+    except (regex.error, ValueError):
+        return None
+
+
+def find_in(model: "LogModel", pattern: regex.Pattern, rows: array, lo: int, hi: int,
+            forward: bool) -> int | None:
+    """The first (forward) or last (backward) row in rows[lo:hi] whose text matches."""
+    hits = model.match_rows(pattern, rows, lo, hi) if hi > lo else []
+    if not hits:
+        return None
+    return hits[0] if forward else hits[-1]
+
+
+def scan_rows(match: Callable[[int], bool], rows: array, start: int, count: int,
+              forward: bool = True) -> int | None:
+    """The first of the `count` rows after `start` (wrapping round `rows`) whose key `match`es,
+    as `start + step * j`, not wrapped (take it modulo len(rows)); None when none does."""
+    n = len(rows)
+    if not n:
+        return None
+    step = 1 if forward else -1
+    for j in range(1, min(count, n) + 1):
+        if match(rows[(start + step * j) % n]):
+            return start + step * j
+    return None
+
+
+def merge_order(lines: list[int], facts: list[LineFacts], shift: dict[int, float]) -> array:
+    """Every line's key, merged by corrected time; within an input, its own order; equal times go
+    by input. Inputs whose times never go back (the usual case) are merged run by run (bisect
+    and a range copy per run: a big gateway log beside a small client log costs little more
+    than a copy); otherwise a greedy k-way merge of (time, key) like `heapq.merge`."""
+    present = [i for i, n in enumerate(lines) if n > 0]
+    if len(present) <= 1:
+        out = array("Q")
+        for i in present:
+            out.extend(range(key(i, 1), key(i, lines[i]) + 1))
+        return out
+    times = {i: _merge_times(lines[i], facts[i] if i < len(facts) else LineFacts(), shift.get(i, 0.0))
+             for i in present}
+    if all(all(map(le, t, islice(t, 1, None))) for t in times.values()):
+        return _merge_runs(times)
+    streams = [zip(times[i], range(key(i, 1), key(i, lines[i]) + 1)) for i in present]
+    return array("Q", (k for _, k in heapq.merge(*streams)))
+
+
+def _merge_times(n: int, facts: LineFacts, shift: float) -> array:
+    """The time each of an input's `n` lines is merged at: filled forward, lines before the
+    first time take that first time, lines not analysed yet take the last time, minus shift."""
+    ts = facts.ts
+    m = min(n, len(ts))
+    if facts.first < 0 or facts.first >= m:
+        const = math.inf if not len(ts) else -math.inf
+        return array("d", [const]) * n
+    out = ts[:m]
+    if facts.first:
+        out[0 : facts.first] = array("d", [out[facts.first]]) * facts.first
+    if m < n:
+        out.extend(array("d", [out[m - 1]]) * (n - m))
+    if shift:
+        out = array("d", map(sub, out, repeat(shift)))
+    return out
+
+
+def _merge_runs(times: dict[int, array]) -> array:
+    """Merge time-sorted inputs: take the longest run of the input with the earliest head that
+    stays before every other input's head."""
+    out = array("Q")
+    pos = {i: 0 for i in times}
+    live = sorted(times)
+    while live:
+        if len(live) == 1:
+            i = live[0]
+            out.extend(range(key(i, pos[i] + 1), key(i, len(times[i])) + 1))
+            break
+        heads = sorted((times[i][pos[i]], i) for i in live)
+        (_, i), (t2, j) = heads[0], heads[1]
+        ts, p = times[i], pos[i]
+        end = bisect_right(ts, t2, p) if i < j else bisect_left(ts, t2, p)
+        end = max(end, p + 1)
+        out.extend(range(key(i, p + 1), key(i, end) + 1))
+        pos[i] = end
+        if end >= len(ts):
+            live.remove(i)
+    return out
 
 
 class _RowTimes:
