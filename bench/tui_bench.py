@@ -86,6 +86,7 @@ async def _measure(path: str, search: str | None, max_wait: float) -> dict:
     out: dict = {"key_latency_s": [], "stall_s": [], "keys_before_analysis": 0, "analysed_s": None}
     app = SwandiagApp([path])
     t0 = time.perf_counter()
+    # (results are returned from inside the context: leaving it waits for the pipeline thread)
     async with app.run_test(size=(120, 36)) as pilot:  # returns once the first screen is up
         out["first_paint_s"] = time.perf_counter() - t0
         views = app.query_one("#views")
@@ -166,6 +167,9 @@ async def _measure(path: str, search: str | None, max_wait: float) -> dict:
             await pilot.pause(0.5)  # the stalls of showing the result
             out["stall_after_s"] = max((lag for t, lag in stalls if t >= end - 1.0), default=0.0)
         out["stall_s"] = [lag for t, lag in stalls if t < end - 1.0]
+        if app.busy if hasattr(app, "busy") else app.analysis is None:
+            print(json.dumps(out), flush=True)
+            os._exit(0)
     return out
 
 
@@ -218,8 +222,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.measure:
         sys.path.insert(0, args.src)
-        print(json.dumps(asyncio.run(_measure(args.measure, args.search or None, args.max_wait))))
-        return 0
+        print(json.dumps(asyncio.run(_measure(args.measure, args.search or None, args.max_wait))), flush=True)
+        os._exit(0)  # do not wait for a pipeline thread still running past --max-wait
     jobs: list[tuple[str, bool]] = []
     if args.file:
         jobs.append((args.file, False))

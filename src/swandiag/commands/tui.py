@@ -40,12 +40,17 @@ def open_ui(paths: list[str], options, follow: bool = False, subtitle: str | Non
 
         app = SwandiagApp(paths, options, follow=follow, subtitle=subtitle)
         code = app.run()
-        if app.return_code and app.return_code != 0 and code:
-            return int(code)
-        return int(code or ExitCode.OK)
+        result = int(code) if app.return_code and app.return_code != 0 and code else int(code or ExitCode.OK)
     finally:
         if spool:
             os.unlink(spool)
+    if app.busy:
+        # quit while a big input was still being analysed: the pipeline's thread cannot be
+        # interrupted in every stage, and Python would wait for it before exiting
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(result)
+    return result
 
 
 def _spool_stdin() -> str:

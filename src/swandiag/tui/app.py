@@ -43,6 +43,10 @@ PUBLISH_EVERY_S = 0.25  # how often a running filter shows what it has found so 
 PROGRESS_EVERY_S = 0.1  # how often the loading worker updates the progress bar
 
 
+class LoadCancelled(Exception):
+    """Raised in the loading worker (through the progress callback) when the app closes."""
+
+
 class SwandiagApp(App[int]):
     CSS_PATH = "swandiag.tcss"
     TITLE = "swandiag"
@@ -131,6 +135,8 @@ class SwandiagApp(App[int]):
         worker = get_current_worker()
         try:
             loaded = index_inputs(self.paths, self._progress_sender(worker))
+        except LoadCancelled:
+            return
         except SwandiagError as exc:
             self.call_from_thread(self._failed, str(exc), fatal=True)
             return
@@ -146,6 +152,8 @@ class SwandiagApp(App[int]):
         began = time.monotonic()
         try:
             analysis = self._run_analysis(paths, self.options, log, self._progress_sender(worker))
+        except LoadCancelled:
+            return
         except SwandiagError as exc:
             self.call_from_thread(self._failed, str(exc))
             return
@@ -162,6 +170,8 @@ class SwandiagApp(App[int]):
         last = [0.0]
 
         def progress(fraction: float, what: str) -> None:
+            if worker is not None and worker.is_cancelled:
+                raise LoadCancelled  # the app is closing: stop reading
             now = time.monotonic()
             if now - last[0] < PROGRESS_EVERY_S and fraction < 1.0:
                 return
@@ -268,6 +278,11 @@ class SwandiagApp(App[int]):
                 if target is not None:
                     keys.add(key(target.input, target.line))
         return keys
+
+    @property
+    def busy(self) -> bool:
+        """A worker thread is still running (a pipeline stage that cannot be interrupted)."""
+        return any(not w.is_finished for w in self.workers)
 
     # --- helpers ------------------------------------------------------------------------------
     def _logview(self) -> MergedLogView | None:
