@@ -14,7 +14,7 @@ from typing import Callable
 from . import render
 from .records import Record
 from .rename import Renamer
-from .scenario import Doc, Scenario, load, shift, shift_raw_line
+from .scenario import Doc, Scenario, data_of, load, shift, shift_raw_line
 
 Step = Callable[[Scenario], Scenario | None]
 
@@ -237,6 +237,52 @@ def _cut_startup(scn: Scenario) -> Scenario | None:
     return replace(scn, docs=docs) if done else None
 
 
+# --- how logs arrive when pasted (forum posts, tickets, mails, chats) -------------------------
+
+def _paste(fn: Callable[[list[str]], list[str]], *, eol: Callable[[int], str] = lambda i: "\n") -> Step:
+    """Every input rewritten line by line (its lines are real, only the decoration is added)."""
+    def step(scn: Scenario) -> Scenario | None:
+        docs = []
+        for doc in scn.docs:
+            lines = data_of(doc).decode(errors="surrogateescape").split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
+            out = fn(lines)
+            data = "".join(x + eol(i) for i, x in enumerate(out)).encode(errors="surrogateescape")
+            docs.append(replace(doc, data=data))  # records/raw stay: what the lines say
+        return replace(scn, docs=docs)
+    return step
+
+
+def _quote(level: str = "> ") -> Callable[[list[str]], list[str]]:
+    return lambda lines: [(level + x) if x else level.rstrip() for x in lines]
+
+
+def _numbered(fmt: str) -> Callable[[list[str]], list[str]]:
+    return lambda lines: [fmt.format(i) + x for i, x in enumerate(lines, 1)]
+
+
+def _indent(lead: str) -> Callable[[list[str]], list[str]]:
+    return lambda lines: [lead + x for x in lines]
+
+
+def mail_wrap(lines: list[str], width: int = 76) -> list[str]:
+    """Hard-wrap like a mail client: break at the last space within `width` (the space goes);
+    a word longer than the line stays whole on a line of its own."""
+    out = []
+    for line in lines:
+        while len(line) > width:
+            k = line.rfind(" ", 0, width + 1)
+            if k <= 0:
+                k = line.find(" ", width + 1)  # a word longer than the line: break after it
+                if k < 0:
+                    break
+            out.append(line[:k])
+            line = line[k + 1:]
+        out.append(line)
+    return out
+
+
 # --- the catalogue ---------------------------------------------------------------------------
 
 FILELOG = "charon-filelog"
@@ -290,6 +336,17 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("mid-start", _mid("start")),
     Transform("mid-end", _mid("end")),
     Transform("busy-6", _busy(6)),
+    # paste decorations: quoting, line numbers, code-block indentation, CRLF, mail wrap
+    Transform("paste-quote", _paste(_quote("> "))),
+    Transform("paste-quote-nested", _paste(_quote(">> "))),
+    Transform("paste-line-numbers", _paste(_numbered("{}: "))),
+    Transform("paste-line-numbers-bar", _paste(_numbered("{:>4} | "))),
+    Transform("paste-indent", _paste(_indent("    "))),
+    Transform("paste-indent-tab", _paste(_indent("\t"))),
+    Transform("paste-crlf", _paste(lambda lines: lines, eol=lambda i: "\r\n")),
+    Transform("paste-some-cr", _paste(lambda lines: lines, eol=lambda i: "\r\n" if i % 3 == 0 else "\n")),
+    Transform("paste-mail-wrap", _paste(mail_wrap)),
+    Transform("paste-mail-quote-wrap", _paste(lambda lines: _quote("> ")(mail_wrap(lines, 72)))),
     # combinations seen in the field
     Transform("journal-json+skew-1h", _chain(_skew(-3600), _render_each(
         lambda r, h: render.journal_json(r, host=h), only_first=True)), skew_s=-3600),

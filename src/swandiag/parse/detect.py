@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .event import LogFormat
+from .paste import Decoration, continues, too_long, wrap_guess, detect_decoration, is_journal_marker, join, wrap_width
 
 SNIFF_LINES = 400
 
@@ -24,11 +25,21 @@ def _text(lines: list[bytes] | list[str]) -> list[str]:
     return out
 
 
-def candidates(lines: list[bytes] | list[str]) -> list[FormatGuess]:
+def prepare(lines: list[bytes] | list[str]) -> tuple[list[str], Decoration]:
+    """The sniff sample as text with its paste decoration removed (and journalctl's own
+    header/footer lines dropped), and the decoration found."""
+    text = _text(lines)
+    dec = detect_decoration(text)
+    if dec:
+        text = [dec.strip(x) for x in text]
+    return [x for x in text if not is_journal_marker(x)], dec
+
+
+def candidates(lines: list[bytes] | list[str], *, prepared: bool = False) -> list[FormatGuess]:
     """Every format's guess, best first (ties: the more specific format first)."""
     from . import formats
 
-    text = _text(lines)
+    text = lines if prepared else prepare(lines)[0]
     guesses: list[tuple[float, int, FormatGuess]] = []
     for rank, module in enumerate(formats.MODULES):
         try:
@@ -39,6 +50,35 @@ def candidates(lines: list[bytes] | list[str]) -> list[FormatGuess]:
             guesses.append((confidence, -rank, FormatGuess(fmt, round(confidence, 3), details)))
     guesses.sort(key=lambda g: (g[0], g[1]), reverse=True)
     return [g for _, _, g in guesses]
+
+
+def _unwrapped(text: list[str]) -> list[str] | None:
+    """The sample with lines a mail client hard-wrapped joined again (by shape only: no line
+    much over 100 characters, and a line whose first word would not have fitted on the line
+    before it continues that line), or None if it does not look wrapped."""
+    lengths = [len(x.rstrip()) for x in text if x.strip()]
+    if len(lengths) < 2 or too_long(text) > 0.02 * len(lengths):
+        return None
+    width = wrap_guess(text)
+    if width < 50:
+        return None
+    out: list[str] = []
+    for line in text:
+        if out and continues(out[-1], line, width) and not _starts_entry(line):
+            out[-1] = join(out[-1], line)
+        else:
+            out.append(line)
+    return out if len(out) < len(text) else None
+
+
+def _starts_entry(line: str) -> bool:
+    """A line that begins with a digit or a month/weekday name or `<`/`{`: probably an entry
+    of its own, not the rest of a wrapped one (sniffing only)."""
+    head = line[:3]
+    return head[:1].isdigit() or head[:1] in "<{" or head in _MONTHS_DAYS
+
+
+_MONTHS_DAYS = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun".split())
 
 
 def newest_first(guess: FormatGuess, lines: list[str]) -> bool:
@@ -65,11 +105,54 @@ def newest_first(guess: FormatGuess, lines: list[str]) -> bool:
 
 
 def sniff(lines: list[bytes] | list[str]) -> FormatGuess:
-    """The most likely format of these (first) lines; UNKNOWN with confidence 0 if none fits."""
-    ranked = candidates(lines)
-    if not ranked or ranked[0].confidence <= 0.0:
-        return FormatGuess(LogFormat.UNKNOWN, 0.0, {})
-    best = ranked[0]
-    if newest_first(best, _text(lines)):
+    """The most likely format of these (first) lines; UNKNOWN with confidence 0 if none fits.
+    details["_decoration"] is the paste decoration to strip per line (details["pasted"] says
+    it in words), details["_wrap"] the width a mail client wrapped the lines at."""
+    text, dec = prepare(lines)
+    ranked = candidates(text, prepared=True)
+    best = ranked[0] if ranked else None
+    if best is None or best.confidence < 0.95:
+        joined = _unwrapped(text)
+        if joined is not None:
+            again = candidates(joined, prepared=True)
+            if again and (best is None or again[0].confidence > best.confidence):
+                best = again[0]
+    if best is not None and best.confidence < 0.9:
+        # two formats pasted one below the other: the input starts in the first one (stream
+        # re-sniffs where its prefix stops matching and reports the regions)
+        body = [x for x in text if x.strip()]
+        for size in (40, 20, 10):
+            if len(body) <= size:
+                continue
+            head = candidates(body[:size], prepared=True)
+            if head and head[0].confidence >= 0.9:
+                best = head[0]
+                break
+    if best is None or best.confidence <= 0.0:
+        guess = FormatGuess(LogFormat.UNKNOWN, 0.0, {})
+        if dec:
+            guess.details["_decoration"] = dec
+            guess.details["pasted"] = dec.describe()
+        return guess
+    if newest_first(best, text):
         best.details["newest_first"] = True
+    if dec:
+        best.details["_decoration"] = dec
+        best.details["pasted"] = dec.describe()
+    width = _wrap_of(best, text)
+    if width:
+        best.details["_wrap"] = width
     return best
+
+
+def _wrap_of(guess: FormatGuess, text: list[str]) -> int | None:
+    from . import formats
+
+    try:
+        parser = formats.parser_for(guess.format, guess.details)
+    except ValueError:
+        return None
+    try:
+        return wrap_width(text, parser.parse)
+    except Exception:  # noqa: BLE001 - a sniffer must never take the run down
+        return None

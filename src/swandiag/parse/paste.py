@@ -79,7 +79,7 @@ def _number_split(line: str) -> tuple[int, str, int] | None:
     while i < n and line[i] == " ":
         i += 1
     j = i
-    while j < n and line[j].isdigit():
+    while j < n and "0" <= line[j] <= "9":
         j += 1
     if j == i or j - i > 7:
         return None
@@ -171,9 +171,9 @@ def wrap_width(lines: list[str], parse) -> int | None:
     if n < 2:
         return None
     lengths = [len(x.rstrip()) for x in lines if x.strip()]
-    if not lengths or sum(1 for k in lengths if k > 100) > 0.02 * len(lengths):
+    if len(lengths) < 2 or too_long(lines) > 0.02 * len(lengths):
         return None
-    width = max(lengths)
+    width = wrap_guess(lines)
     if width < 50:
         return None
     wrapped = failed = 0
@@ -197,12 +197,31 @@ def wrap_width(lines: list[str], parse) -> int | None:
     return None
 
 
-def continues(prev: str, line: str, width: int) -> bool:
-    """Is `line` the rest of `prev`, cut by a wrap at `width` (its first word did not fit)?"""
-    if not prev or line[:1] in (" ", "\t") or not line.strip():
+def too_long(lines: list[str]) -> int:
+    """Lines a mail client would have wrapped (a space past column 100; a single word longer
+    than the line, such as a certificate blob, stays whole)."""
+    return sum(1 for x in lines if len(x) > 100 and " " in x[100:].rstrip())
+
+
+def wrap_guess(lines: list[str]) -> int:
+    """The longest line that could have been broken (a line that is one long word, such as a
+    hex blob, sticks out of any wrap width)."""
+    return max((len(x.rstrip()) for x in lines if " " in x.strip() and len(x.rstrip()) <= 100), default=0)
+
+
+def continues(prev: str, line: str, width: int, indented: bool = False) -> bool:
+    """Is `line` the rest of `prev`, cut by a wrap at `width` (its first word did not fit)?
+    `indented`: the line may start with blanks (a wrap inside a run of spaces; only for
+    lines the format's parser rejected, never for its own indented continuations)."""
+    if not prev or not line.strip():
         return False
-    word = line.split(" ", 1)[0]
-    return len(prev.rstrip()) + 1 + len(word) > width and len(prev.rstrip()) >= width * 0.5
+    body = line.lstrip(" \t")
+    lead = len(line) - len(body)
+    if lead and not indented:
+        return False
+    word = body.split(" ", 1)[0]
+    room = len(prev) if lead else len(prev.rstrip())
+    return room + 1 + lead + len(word) > width and (room >= width * 0.5 or len(word) > width * 0.5)
 
 
 def join(prev_text: str, part: str) -> str:

@@ -20,6 +20,7 @@ from . import levels as _levels
 from .detect import SNIFF_LINES, FormatGuess, sniff
 from .event import Daemon, Event, LogFormat
 from .formats.base import HOLD
+from .paste import continues, is_journal_marker, join
 from .timestamps import Clock, zone
 
 SAMPLE_UNRECOGNISED = 20
@@ -78,7 +79,11 @@ class ParsedInput:
                     from .detect import candidates
 
                     match = next((g for g in candidates(sample) if g.format is forced), None)
-                    guess = FormatGuess(forced, match.confidence if match else 0.0, dict(match.details) if match else {})
+                    details = dict(match.details) if match else {}
+                    for key in ("_decoration", "pasted", "_wrap"):
+                        if key in guess.details:
+                            details[key] = guess.details[key]
+                    guess = FormatGuess(forced, match.confidence if match else 0.0, details)
                 guess.details["forced"] = True
         s = self.summary
         s.format = guess.format
@@ -163,6 +168,17 @@ class ParsedInput:
         held = held_line = held_off = 0  # lines returned as HOLD, waiting for their event
         host_seen = version = None
         parse = parser.parse if parser is not None else (lambda line: None)
+        # paste decorations (quote, line numbers, indent): stripped per line on the slow path
+        strip = self._guess.details.get("_decoration") or None
+        strip = strip.strip if strip is not None else None
+        wrap = self._guess.details.get("_wrap")  # width a mail client hard-wrapped lines at
+        n_wrapped = 0
+        regions: list[str] = []  # "LINE format" where a pasted excerpt of another format starts
+        cur_fmt = fmt
+        cur_details = self._guess.details
+        probe_after = 0  # no region re-sniff before this line (after a failed one)
+        width_check = fmt is LogFormat.CHARON_FILELOG and cur_details.get("_time_width") is not None
+        twidth = cur_details.get("_time_width")
         _Event = Event
         _CHARON = Daemon.CHARON
         _RACOON = Daemon.RACOON
@@ -176,7 +192,7 @@ class ParsedInput:
         # go through the line-by-line path below, so both paths share one loop and its state.
         fast = getattr(parser, "fast", None)
         findall = tokens = tags = None
-        if fast is not None:
+        if fast is not None and strip is None:
             findall = fast[0].findall
             daemons_seen.add(_CHARON)  # the fast path only ever makes charon events
             tokens = _Tokens(fast[1], groups)
@@ -253,7 +269,33 @@ class ParsedInput:
                         parser._thread = fth  # type: ignore[union-attr]
                         fth = None
                     ptk = None
+                    raw = line
+                    if strip is not None:
+                        line = strip(line)
                     r = parse(line)
+                    if r is None or (width_check and type(r) is _tuple and (
+                            len(r[0]) if type(r[0]) is _str else 0) != twidth):
+                        # the prefix stopped matching: a journalctl marker, an excerpt of
+                        # another format pasted below (re-sniff from here), or a wrapped line
+                        if r is None and is_journal_marker(line):
+                            r = (None, None, Daemon.OTHER, None, None, None, None, None, None, line, "journalctl",
+                                 None)
+                        elif lineno >= probe_after:
+                            ahead = self._ahead(block, lineno - base, text if fast_block else None, raw)
+                            new = _resniff(ahead, cur_fmt, cur_details)
+                            if new is None:
+                                probe_after = lineno + 16
+                            else:
+                                cur_fmt, cur_details = new.format, new.details
+                                parse = _formats.parser_for(cur_fmt, cur_details).parse
+                                dec = cur_details.get("_decoration")
+                                strip = dec.strip if dec else None
+                                wrap = cur_details.get("_wrap") or wrap
+                                dedup = dedup or cur_fmt in _DEDUP_FORMATS
+                                width_check = False
+                                regions.append(f"{lineno}: {cur_fmt.value}")
+                                line = strip(raw) if strip is not None else raw
+                                r = parse(line)
                     if type(r) is _tuple:
                         tkey, host, daemon, pid, thread, group, level, name, sid, msg, ident, extra = r
                         if type(tkey) is _str:
@@ -319,17 +361,25 @@ class ParsedInput:
                             held_line, held_off = lineno, off
                         held += 1
                     elif r is not None and pending is not None:
-                        if pending.cont is None:
+                        if wrap and r is line and _wrapped(self, block, lineno - base, strip, line, wrap):
+                            _rejoin(pending, line)
+                            n_wrapped += 1
+                        elif pending.cont is None:
                             pending.cont = [r]
                         else:
                             pending.cont.append(r)
                         pending.nlines += 1
                         n_cont += 1
+                    elif wrap and pending is not None and _wrapped(self, block, lineno - base, strip, line, wrap, True):
+                        _rejoin(pending, line)  # the rest of a line a mail client wrapped
+                        pending.nlines += 1
+                        n_cont += 1
+                        n_wrapped += 1
                     else:
                         n_unrec += 1
                         if len(sample) < SAMPLE_UNRECOGNISED:
                             sample.append(UnrecognisedLine(lineno, line[:300]))
-                    off += len(line) + 1 if sizes is None else sizes[lineno - base]
+                    off += len(raw) + 1 if sizes is None else sizes[lineno - base]
                     lineno += 1
                 if not fast_block:
                     break
@@ -342,6 +392,10 @@ class ParsedInput:
             if len(sample) < SAMPLE_UNRECOGNISED:
                 sample.append(UnrecognisedLine(held_line, "(incomplete journal export entry)"))
         s.lines = self.stats.lines
+        if n_wrapped:
+            s.format_details["wrapped_lines"] = n_wrapped
+        if regions:
+            s.format_details["regions"] = [f"1: {fmt.value}"] + regions
         # every line is an event, a continuation or unrecognised (the fast path counts none)
         s.events = s.lines - n_cont - n_unrec
         s.continuation_lines = n_cont
@@ -360,6 +414,15 @@ class ParsedInput:
         s.format_details["levels_printed"] = level_known
         if fmt in _UNTIMED:
             s.format_details.setdefault("time_format", None)
+
+    def _ahead(self, block: Block, i: int, text: str | None, line: str) -> list[str]:
+        """Up to REGION_AHEAD raw lines from this one on (within the current block)."""
+        if text is not None:  # a fast-path block: find this line in the block's text
+            lines = block.lines
+            if i < len(lines) and lines[i] == line:
+                return lines[i:i + REGION_AHEAD]
+            return [line]
+        return block.lines[i:i + REGION_AHEAD]
 
     @staticmethod
     def _duplicate(ev: Event, ident, recent: dict, order: deque) -> bool:
@@ -398,6 +461,51 @@ class ParsedInput:
         if st.truncated_last_line:
             out.append(f"{name}: the last line has no newline (file cut or still being written)")
         return out
+
+
+REGION_AHEAD = 40  # lines sniffed where the prefix stops matching
+REGION_MIN = 5  # ... of which this many must read as the other format
+
+
+def _resniff(ahead: list[str], fmt: LogFormat, details: dict) -> FormatGuess | None:
+    """The format of an excerpt pasted below (or above) another one: a different format that
+    reads the next lines clearly better than the current one, else None."""
+    body = [x for x in ahead if x.strip()]
+    if len(body) < REGION_MIN:
+        return None
+    guess = sniff(ahead)
+    if guess.format is LogFormat.UNKNOWN or guess.confidence < 0.8:
+        return None
+    if guess.format is fmt:  # the same format (e.g. a filelog whose time width changed)
+        return None
+    if guess.format in (LogFormat.JOURNAL_TEXT, LogFormat.STROKE) and guess.details.get("output") == "cat":
+        return None  # bare messages: anything unprefixed looks like them
+    return guess
+
+
+def _wrapped(parsed: "ParsedInput", block: Block, i: int, strip, line: str, width: int,
+             indented: bool = False) -> bool:
+    """Is this physical line the rest of the previous one, hard-wrapped by a mail client?"""
+    if i <= 0:
+        return False
+    prev = block.lines[i - 1]
+    if strip is not None:
+        prev = strip(prev)
+    # lines the parser rejected (indented=True) cannot be racoon's dump rows, which it takes
+    return continues(prev, line, width, indented) and (indented or not is_hex_dump(line))
+
+
+def is_hex_dump(line: str) -> bool:
+    """racoon's plogdump rows (`2465779e 7c68d482 …`) are continuations, never wrapped text."""
+    w = line.split(" ", 1)[0]
+    return len(w) == 8 and all(c in "0123456789abcdef" for c in w)
+
+
+def _rejoin(ev: Event, part: str) -> None:
+    if ev.cont:
+        ev.cont[-1] = join(ev.cont[-1], part)
+    else:
+        ev.text = join(ev.text, part)
 
 
 def _version(text: str) -> str | None:

@@ -60,7 +60,7 @@ def split_header(line: str):
             return _rfc5424(line[2:])
     t = split_time(line)
     if t is None:
-        return None
+        return _untimed(line)
     tkey, pos = t
     k = line.find(": ", pos)
     if k < 0:
@@ -92,6 +92,25 @@ def split_header(line: str):
     if not tag or "/" in tag and not tag.startswith("/"):
         return None
     return tkey, host, tag, pid, asl, body
+
+
+def _untimed(line: str):
+    """`charon: 09[ENC] …` / `racoon[490]: …`: a syslog line pasted without its time and host
+    (firewall docs and forum posts quote them so); only for the IPsec daemons' own idents."""
+    k = line.find(": ", 2, 40)
+    if k < 0:
+        return None
+    tag = line[:k]
+    pid = None
+    if tag.endswith("]"):
+        b = tag.find("[")
+        if b <= 0 or not tag[b + 1:-1].isdigit():
+            return None
+        pid = int(tag[b + 1:-1])
+        tag = tag[:b]
+    if not (tag in CHARON_IDENTS or tag in APPLE_IDENTS or tag.startswith("charon")):
+        return None
+    return None, None, tag, pid, None, line[k + 2:]
 
 
 def _rfc5424(rest: str):
@@ -159,7 +178,7 @@ class SyslogParser:
 def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
     n = ok = 0
     idents: dict[str, int] = {}
-    charon_core = bare_charon = apple = 0
+    charon_core = bare_charon = apple = ipsec_tools = 0
     hosts: set[str] = set()
     tkeys: list[str] = []
     for line in lines:
@@ -183,6 +202,8 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
             bare_charon += 1
         if ident in APPLE_IDENTS:
             apple += 1
+            if ident == "racoon" and pid is None and body[:body.find(": ") + 1 or 1][:-1] in RACOON_LEVELS:
+                ipsec_tools += 1  # ipsec-tools racoon (no LOG_PID, level word): not a Mac
     if not n or not ok:
         return {}
     frac = ok / n
@@ -198,7 +219,7 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
         # a syslog file with no IPsec daemon in the sample: still syslog, but say so
         out[LogFormat.SYSLOG] = (frac * 0.6, details)
         return out
-    if apple > charon_core + bare_charon:
+    if apple > charon_core + bare_charon and apple > ipsec_tools:
         out[LogFormat.MACOS_SYSLOG] = (frac, details)
     elif bare_charon > 0 and bare_charon >= charon_core // 4:
         details["journal"] = True
