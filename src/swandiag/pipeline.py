@@ -26,9 +26,12 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
     from .rules.engine import evaluate
     from .rules.lint_source import fold, lint_for, split_paths
     from .rules.loader import load_signatures
+    from .rules.retention import retention_for
 
     options = options or Options()
     analysis = Analysis()
+    signatures = load_signatures(options.pattern_dirs)
+    keep = retention_for(signatures)  # which events negotiations keep: what rules and evidence need
     paths, lint_paths = split_paths(paths)  # configs/certs/profiles go to lint, folders to both
     specs, problems = resolve(paths) if paths else ([], [])
     analysis.problems.extend(p.message if p.input in p.message else f"{p.input}: {p.message}" for p in problems)
@@ -40,7 +43,7 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
         events = parsed.events()
         if options.on_event is not None or options.progress is not None:
             events = _tap(events, options.on_event, options.progress if total else None, parsed.stats, done, total)
-        analysis.negotiations.extend(build(events, parsed.summary))
+        analysis.negotiations.extend(build(events, parsed.summary, keep=keep))
         analysis.problems.extend(parsed.problems())
         done += parsed.stats.bytes_read
     if options.progress is not None:
@@ -51,7 +54,6 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
     analysis.lint = lint_for(lint_paths, analysis)
     if analysis.lint is not None:
         analysis.problems.extend(str(p) for p in analysis.lint.problems)
-    signatures = load_signatures(options.pattern_dirs)
     analysis.findings = fold(evaluate(analysis, signatures), signatures)
     return analysis
 

@@ -41,9 +41,10 @@ def _daemon_of(first: Event | None, summary: InputSummary) -> str | None:
     return first.daemon.value if first is not None else None
 
 
-def build(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
+def build(events: Iterable[Event], summary: InputSummary, keep=None) -> list[Negotiation]:
     """Rebuild the negotiations of one input. The daemon comes from the summary or, when the
-    parse stage left it open, from the first event."""
+    parse stage left it open, from the first event. `keep` (negotiation.retention.Retention)
+    bounds which events a negotiation keeps; builders without that support keep them all."""
     it: Iterator[Event] = iter(events)
     first = next(it, None)
     if first is None:
@@ -54,4 +55,9 @@ def build(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
         for _ in stream:  # drain: the summary is complete only once the events are consumed
             pass
         return []
+    if keep is not None and getattr(builder, "__name__", "") in _RETAINING:
+        return builder(stream, summary, keep=keep)
     return builder(stream, summary)
+
+
+_RETAINING = {"build_charon"}  # builders taking `keep=`

@@ -21,6 +21,7 @@ from ..analysis import InputSummary
 from ..parse.event import Event
 from ..parse.templates import classify, observation_for
 from .charon_state import Draft, finish, side_of
+from .retention import facts_of
 from .records import (
     AuthStep, Certificate, ChildSA, Delete, Direction, EventRef, Message, Negotiation,
     Observation, Role,
@@ -83,8 +84,9 @@ def _hex8(value) -> str | None:
 class CharonBuilder:
     """Streaming state for one input."""
 
-    def __init__(self, summary: InputSummary) -> None:
+    def __init__(self, summary: InputSummary, keep=None) -> None:
         self.summary = summary
+        self.keep = keep  # negotiation.retention.Retention: which events a negotiation keeps (None: all)
         self.name = summary.spec.name
         self.drafts: list[Draft] = []
         self.by_uid: dict[int, Draft] = {}
@@ -106,6 +108,7 @@ class CharonBuilder:
         d = Draft(Negotiation(id=f"{self.name}#{len(self.drafts) + 1}", input=self.summary.spec.index,
                               host=self.summary.host, daemon="charon", unique_id=uid))
         d.neg.daemon_version = self.version
+        d.keep = self.keep
         self.drafts.append(d)
         if uid is not None:
             self.by_uid[uid] = d
@@ -156,7 +159,7 @@ class CharonBuilder:
 
     def route(self, ev: Event, kind: str) -> Draft | None:
         """The draft an event belongs to (None: buffered or not interesting)."""
-        f = ev.facts or {}
+        f = facts_of(ev)
         thread = ev.thread
         if kind == "dmn.start":
             self.restart(ev)
@@ -282,7 +285,7 @@ class CharonBuilder:
 
     def giveup_target(self, ev: Event) -> Draft | None:
         """`giving up after N retransmits`: the SA whose request was last retransmitted N times."""
-        count = (ev.facts or {}).get("count")
+        count = facts_of(ev).get("count")
         found = sorted(self.retransmitted.values(), key=lambda x: (x[0] is not None, x[0] or 0.0))
         exact = [d for _, n, d in found if n == count]
         pick = exact[-1] if exact else (found[-1][2] if found else None)
@@ -303,7 +306,7 @@ class CharonBuilder:
         """An untagged NET/KNL error that names the peer's address: the SA with that peer now."""
         if ev.group not in ("NET", "KNL") or not kind or not observation_for(ev):
             return None
-        f = ev.facts or {}
+        f = facts_of(ev)
         for name in _PEER_ADDR_FACTS:
             addr, port = _endpoint(f[name]) if isinstance(f.get(name), list) else (f.get(name), None)
             if isinstance(addr, str) and addr in self.by_addr:
@@ -311,7 +314,7 @@ class CharonBuilder:
         return None
 
     def restart(self, ev: Event) -> None:
-        self.version = (ev.facts or {}).get("version") or self.version
+        self.version = facts_of(ev).get("version") or self.version
         self.by_uid.clear()
         self.held.clear()
         self.held_fallback.clear()
@@ -345,6 +348,8 @@ class CharonBuilder:
 
     def apply(self, d: Draft, ev: Event) -> None:
         kind = ev.kind or ""
+        if kind and ev.facts is None:  # applied again after its facts were released
+            ev.facts = facts_of(ev)
         f = ev.facts or {}
         n = d.neg
         d.touch(ev)
@@ -354,11 +359,13 @@ class CharonBuilder:
         handler = _HANDLERS.get(kind)
         if handler is not None:
             handler(self, d, ev, f)
+        if self.keep is not None:  # bounded memory: a kept event's facts are recomputed when read
+            ev.facts = None
 
     def note_own_identity(self, ev: Event, kind: str) -> None:
         """Record on the summary who this daemon can claim to be (a client asking for another
         identity as IDr then points at the gateway certificate, not at a missing connection)."""
-        f, s = ev.facts or {}, self.summary
+        f, s = facts_of(ev), self.summary
         if kind == "cfg.dump_auth_section":
             self.dump_section[ev.thread] = str(f.get("section"))
             return
@@ -402,7 +409,7 @@ class CharonBuilder:
             self.flush_pending(thread)
         for thread in list(self.held):
             self.drop_held(thread)
-        live = [d for d in self.drafts if d.events]
+        live = [d for d in self.drafts if d.events or d._drop_lo is not None]
         self.link_responder_reauths(live)
         negs = [finish(d, self.summary.reversed) for d in live]
         self.summary.own_identities = own_identities(self.summary.local_ids, self.summary.loaded_certs)
@@ -468,7 +475,7 @@ def _message(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
                   payloads=payloads, ts=ev.ts, ref=_ref(ev))
     d.add_message(msg)
     if direction is Direction.IN and d.last_in_packet is not None:
-        pf = d.last_in_packet.facts or {}
+        pf = facts_of(d.last_in_packet)
         msg.size = pf.get("size")
         msg.src, msg.dst = _ep_text(pf.get("src")), _ep_text(pf.get("dst"))
         msg.packet_refs.append(_ref(d.last_in_packet))
@@ -820,8 +827,10 @@ _HANDLERS = {
 }
 
 
-def build_charon(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
-    builder = CharonBuilder(summary)
+def build_charon(events: Iterable[Event], summary: InputSummary, keep=None) -> list[Negotiation]:
+    """`keep`: a negotiation.retention.Retention deciding which events a negotiation keeps
+    (None: every event, as builders always did)."""
+    builder = CharonBuilder(summary, keep)
     for ev in events:
         builder.feed(ev)
     return builder.close()

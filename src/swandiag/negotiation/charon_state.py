@@ -1,9 +1,11 @@
 """The charon builder's working record for one IKE_SA, and how its outcome is decided."""
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 from ..parse.event import Event
+from .retention import facts_of
 from .records import (
     ChildSA, Direction, EventRef, Message, Negotiation, Observation, Outcome, Role, Side, Stage,
 )
@@ -72,13 +74,24 @@ class Draft:
     last_esp: str | None = None
     last_in_packet: Event | None = None
     _frag_in: int = 0
+    keep: object | None = None  # negotiation.retention.Retention (None: keep every event)
+    _drop_lo: Event | None = None  # the not-kept events with the lowest / highest line (the
+    _drop_hi: Event | None = None  # negotiation's first event is always kept, see finish)
 
     def touch(self, ev: Event) -> None:
         if id(ev) in self._seen:
             return
-        self._seen.add(id(ev))
-        self.events.append(ev)
         n = self.neg
+        if self.keep is None or self.keep(ev):
+            self._seen.add(id(ev))
+            self.events.append(ev)
+        else:  # not kept: where it was, and the extremes (ids of freed events may recur: no _seen)
+            n.other_lines.append(ev.line)
+            n.other_lines.append(max(1, ev.nlines))
+            if self._drop_lo is None or ev.line < self._drop_lo.line:
+                self._drop_lo = ev
+            if self._drop_hi is None or ev.line > self._drop_hi.line:
+                self._drop_hi = ev
         if ev.ts is not None:
             n.first_ts = ev.ts if n.first_ts is None else min(n.first_ts, ev.ts)
             n.last_ts = ev.ts if n.last_ts is None else max(n.last_ts, ev.ts)
@@ -89,7 +102,7 @@ class Draft:
 
     def observe(self, ev: Event, code: str) -> None:
         self.neg.observations.append(Observation(code=code, ts=ev.ts, ref=EventRef(ev.input, ev.line),
-                                                 detail=dict(ev.facts or {})))
+                                                 detail=dict(facts_of(ev))))
 
     # -- messages ---------------------------------------------------------------------------
     def add_message(self, msg: Message) -> None:
@@ -202,6 +215,18 @@ def finish(d: Draft, newest_first: bool = False) -> Negotiation:
     sign = -1 if newest_first else 1
     d.events.sort(key=lambda e: sign * e.line)
     n.messages.sort(key=lambda m: sign * m.ref.line)
+    first = d._drop_hi if newest_first else d._drop_lo
+    if first is not None and (not d.events or sign * first.line < sign * d.events[0].line):
+        d.events.insert(0, first)  # the first event is always kept
+    else:
+        first = None
+    if n.other_lines:
+        o = n.other_lines
+        spans = {(o[i], o[i + 1]) for i in range(0, len(o) - 1, 2)}
+        if first is not None:
+            spans.discard((first.line, max(1, first.nlines)))
+        n.other_lines = array("i", [x for span in sorted(spans) for x in span])
+    d._drop_lo = d._drop_hi = None
     n.events = d.events
     if not n.local_id and d.requested_local_id:
         n.local_id = d.requested_local_id

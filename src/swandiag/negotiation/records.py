@@ -6,6 +6,7 @@ rules, report and tui.
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -201,7 +202,17 @@ class Negotiation:
     failure_reason: str | None = None  # short code ('NO_PROPOSAL_CHOSEN', 'AUTHENTICATION_FAILED', ...)
     first_ts: float | None = None
     last_ts: float | None = None
-    events: list = field(default_factory=list)  # list[parse.event.Event] grouped into this negotiation
+    events: list = field(default_factory=list)  # list[parse.event.Event] grouped into this negotiation and kept
+    # the events grouped here but not kept (noise, see negotiation.retention): line, line count, line, ...
+    other_lines: array = field(default_factory=lambda: array("i"))
 
     def has(self, code: str) -> bool:
         return any(o.code == code for o in self.observations)
+
+    def line_spans(self) -> list[tuple[int, int]]:
+        """(first line, line count) of every event grouped into this negotiation, kept or not,
+        in line order (all in input `self.input`)."""
+        spans = {(ev.line, max(1, ev.nlines)) for ev in self.events}
+        o = self.other_lines
+        spans.update((o[i], o[i + 1]) for i in range(0, len(o) - 1, 2))
+        return sorted(spans)

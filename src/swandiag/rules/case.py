@@ -31,6 +31,10 @@ class Case:
     analysis: Analysis
     sides: dict[str, Negotiation]  # 'gateway' / 'client' -> negotiation
     _events: dict[tuple[int, int], Any] = field(default_factory=dict)
+    # indexes over the whole analysis, built once and shared by every case of one evaluation
+    # (build_cases passes one dict to all its cases): negotiations by input, memoised results
+    # of conditions that look across negotiations (siblings), observation codes per negotiation
+    shared: dict[Any, Any] = field(default_factory=dict)
 
     def negotiation(self, side: str) -> Negotiation | None:
         return self.sides.get(side)
@@ -76,7 +80,29 @@ class Case:
         neg = self.sides.get(side)
         if neg is None:
             return []
-        return [n for n in self.analysis.negotiations if n.input == neg.input]
+        return by_input(self.analysis, self.shared).get(neg.input, [])
+
+    def codes(self, side: str) -> frozenset[str]:
+        """The observation codes of this side's negotiation (computed once per negotiation)."""
+        neg = self.sides.get(side)
+        if neg is None:
+            return frozenset()
+        cache = self.shared.setdefault("codes", {})
+        got = cache.get(id(neg))
+        if got is None or got[0] is not neg:
+            got = cache[id(neg)] = (neg, frozenset(o.code for o in neg.observations))
+        return got[1]
+
+
+def by_input(analysis: Analysis, shared: dict[Any, Any]) -> dict[int, list[Negotiation]]:
+    """Negotiations per input, in analysis order (computed once per evaluation)."""
+    got = shared.get("by_input")
+    if got is None or got[0] is not analysis.negotiations or got[1] != len(analysis.negotiations):
+        index: dict[int, list[Negotiation]] = {}
+        for n in analysis.negotiations:
+            index.setdefault(n.input, []).append(n)
+        got = shared["by_input"] = (analysis.negotiations, len(analysis.negotiations), index)
+    return got[2]
 
 
 def side_of(neg: Negotiation) -> str | None:
@@ -96,6 +122,7 @@ def build_cases(analysis: Analysis) -> list[Case]:
     by_id = {n.id: n for n in analysis.negotiations}
     seen: set[str] = set()
     cases: list[Case] = []
+    shared: dict[Any, Any] = {}
     for neg in analysis.negotiations:
         if neg.id in seen:
             continue
@@ -106,11 +133,11 @@ def build_cases(analysis: Analysis) -> list[Case]:
         if peer is not None and peer.id not in seen:
             group.append(peer)
             seen.add(peer.id)
-        cases.append(Case(analysis, _assign(group, analysis)))
+        cases.append(Case(analysis, _assign(group, analysis, shared), shared=shared))
     return cases
 
 
-def _assign(group: list[Negotiation], analysis: Analysis) -> dict[str, Negotiation]:
+def _assign(group: list[Negotiation], analysis: Analysis, shared: dict[Any, Any] | None = None) -> dict[str, Negotiation]:
     sides: dict[str, Negotiation] = {}
     undecided = []
     for neg in group:
@@ -124,9 +151,10 @@ def _assign(group: list[Negotiation], analysis: Analysis) -> dict[str, Negotiati
         if not free:
             break
         if len(free) == 2:
-            counts = sum(1 for n in analysis.negotiations if n.input == neg.input)
+            per_input = by_input(analysis, {} if shared is None else shared)
+            counts = len(per_input.get(neg.input, ()))
             others = [n for n in group if n is not neg]
-            other_counts = max((sum(1 for n in analysis.negotiations if n.input == o.input) for o in others), default=0)
+            other_counts = max((len(per_input.get(o.input, ())) for o in others), default=0)
             sides["gateway" if counts >= other_counts else "client"] = neg
         else:
             sides[free[0]] = neg

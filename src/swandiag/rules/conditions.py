@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..negotiation.records import EventRef
+from ..negotiation.retention import facts_of
+from ..parse.event import Event
 from .case import SIDES, Case, Hit
 from .values import Op, SignatureError, lookup, norm, parse_ops
 
@@ -66,13 +68,18 @@ class Items:
         neg = case.negotiation(side)
         if neg is None:
             return None
-        local: dict[str, Any] = {}
-        hits = []
-        for item in _collection(case, side, self.collection):
-            if self.same and any(lookup(item, f) != lookup(neg, f) for f in self.same):
-                continue
-            if all(_field_ok(item, name, ops, local) for name, ops in self.where.items()):
-                hits.append(_hit(case, side, self.collection, item))
+        got = self._siblings(case, side, neg) if self.collection == "siblings" else None
+        if got is not None:
+            hits, local = list(got[0]), got[1]
+        else:
+            local = {}
+            hits = []
+            mine = [lookup(neg, f) for f in self.same]
+            for item in _collection(case, side, self.collection):
+                if self.same and any(lookup(item, f) != v for f, v in zip(self.same, mine)):
+                    continue
+                if all(_field_ok(item, name, ops, local) for name, ops in self.where.items()):
+                    hits.append(_hit(case, side, self.collection, item))
         if len(hits) < self.min or (self.max is not None and len(hits) > self.max):
             return None
         for hit in hits:
@@ -81,6 +88,40 @@ class Items:
         for key, value in local.items():
             captures.setdefault(key, value)
         return hits if self.cite else []
+
+    def _siblings(self, case: Case, side: str, neg: Any) -> tuple[list[Hit], dict[str, Any]] | None:
+        """Siblings without a scan per case: the negotiations of one input are tested once per
+        (condition, side, input) and bucketed by their `same` fields, in input order, each bucket
+        with its own captures — what the per-case scan over every negotiation of the input gives
+        for a case of that bucket. None when a `same` value cannot be a dict key (then: scan)."""
+        memo = case.shared.setdefault("siblings", {})
+        slot = (id(self), side, neg.input)
+        entry = memo.get(slot)
+        if entry is None or entry[0] is not self:
+            buckets: dict[Any, tuple[list[Hit], dict[str, Any]]] = {}
+            try:
+                for item in case.siblings(side):
+                    key = _same_key(item, self.same)
+                    bucket = buckets.get(key)
+                    if bucket is None:
+                        bucket = buckets[key] = ([], {})
+                    if all(_field_ok(item, name, ops, bucket[1]) for name, ops in self.where.items()):
+                        bucket[0].append(_hit(case, side, self.collection, item))
+            except TypeError:  # unhashable `same` value
+                buckets = None
+            entry = memo[slot] = (self, buckets)
+        if entry[1] is None:
+            return None
+        try:
+            return entry[1].get(_same_key(neg, self.same), ([], {}))
+        except TypeError:
+            return None
+
+
+def _same_key(item: Any, fields: tuple[str, ...]) -> tuple:
+    key = tuple(tuple(lookup(item, f)) for f in fields)
+    hash(key)
+    return key
 
 
 @dataclass(slots=True)
@@ -232,13 +273,21 @@ def _collection(case: Case, side: str, name: str) -> list[Any]:
 
 def _field_ok(item: Any, name: str, ops: list[Op], captures: dict[str, Any]) -> bool:
     if name == "facts" or name.startswith("facts."):
-        values = lookup(getattr(item, "facts", None) or {}, name[len("facts."):]) if "." in name else [getattr(item, "facts", None)]
+        facts = _facts(item)
+        values = lookup(facts or {}, name[len("facts."):]) if "." in name else [facts]
     elif name == "is_request" or name == "request":
         values = [getattr(item, "is_request", None)]
     else:
         values = lookup(item, name)
     values = values or [None]
     return any(all(op.test(v, captures) for op in ops) for v in values)
+
+
+def _facts(item: Any) -> Any:
+    """An item's facts; an event's are recomputed when the builder released them."""
+    if isinstance(item, Event):
+        return facts_of(item) if item.facts is None and item.kind else item.facts
+    return getattr(item, "facts", None)
 
 
 def _ref_of(item: Any) -> EventRef | None:
@@ -264,7 +313,7 @@ def _hit(case: Case, side: str, collection: str, item: Any) -> Hit:
         ts = getattr(item, "established_at", None)
     facts: dict[str, Any] = {}
     if collection == "events":
-        facts = dict(item.facts or {})
+        facts = dict(_facts(item) or {})
     elif collection == "observations":
         facts = dict(item.detail or {})
     elif collection == "messages":
@@ -385,3 +434,61 @@ def _only(spec: dict, allowed: set[str], where: str) -> None:
 
 
 __all__ = ["All", "AnyOf", "Fact", "Items", "Not", "Present", "Sequence", "parse_condition", "parse_when", "norm"]
+
+
+# --- cheap necessary conditions (the engine's pre-check) --------------------------------
+
+Requirement = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # alternatives: (sides, code patterns)
+
+
+def required_codes(cond: Any) -> list[Requirement]:
+    """Necessary conditions on observation codes a condition implies: each requirement holds
+    when at least one of its alternatives does — one of `sides` has an observation whose code
+    matches one of the patterns (exact, or prefix when ending in '*'). Empty: nothing known.
+    Only non-optional, non-negated observation tests with min >= 1 give requirements, so a case
+    failing one cannot match: the engine skips the signature without evaluating anything."""
+    if isinstance(cond, (All, Sequence)):
+        return [r for part in (cond.parts if isinstance(cond, All) else cond.steps) for r in required_codes(part)]
+    if isinstance(cond, AnyOf):
+        alternatives: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for part in cond.parts:
+            reqs = required_codes(part)
+            if not reqs:
+                return []
+            alternatives.extend(reqs[0])
+        return [tuple(alternatives)]
+    if isinstance(cond, Items) and cond.collection == "observations" and cond.min >= 1 and cond.on != "lint":
+        patterns: list[str] = []
+        for op in cond.where.get("code", ()):
+            if op.name in ("has-any", "in") and all(isinstance(x, str) for x in op.arg):
+                patterns = list(op.arg)
+                break
+            if op.name == "equals" and isinstance(op.arg, str):
+                patterns = [op.arg]
+                break
+        if patterns:
+            sides = SIDES if cond.on in ("any", "both") else (cond.on,)
+            return [((tuple(sides), tuple(patterns)),)]
+    return []
+
+
+def codes_allow(requirements: list[Requirement], case: Case) -> bool:
+    """Whether the case can meet every requirement (see required_codes)."""
+    for req in requirements:
+        for sides, patterns in req:
+            if any(_code_present(case.codes(s), patterns) for s in sides if case.present(s)):
+                break
+        else:
+            return False
+    return True
+
+
+def _code_present(codes: frozenset[str], patterns: tuple[str, ...]) -> bool:
+    for p in patterns:
+        if p.endswith("*"):
+            prefix = p[:-1]
+            if any(c.startswith(prefix) for c in codes):
+                return True
+        elif p in codes:
+            return True
+    return False

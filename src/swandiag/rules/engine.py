@@ -11,6 +11,7 @@ import regex
 
 from ..analysis import Analysis
 from .case import SIDES, Case, Hit, build_cases
+from .conditions import codes_allow, required_codes
 from .placeholders import fill
 from .ranking import rank
 from .records import Evidence, Finding, Fix
@@ -25,11 +26,13 @@ _SIDE_ORDER = {"gateway": 0, "client": 1, "config": 2}
 
 def evaluate(analysis: Analysis, signatures: Iterable[Signature]) -> list[Finding]:
     cases = build_cases(analysis)
+    shared = cases[0].shared if cases else {}
     merged: dict[str, Finding] = {}
     for sig in signatures:
-        targets = cases if sig.scope == "case" else [Case(analysis, {})]
+        targets = cases if sig.scope == "case" else [Case(analysis, {}, shared=shared)]
+        needs = required_codes(sig.when)  # observation codes without which it cannot match
         for case in targets:
-            if not applies(sig, case):
+            if not applies(sig, case) or (needs and not codes_allow(needs, case)):
                 continue
             finding = match(sig, case)
             if finding is not None:

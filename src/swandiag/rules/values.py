@@ -172,6 +172,19 @@ def lookup(obj: Any, path: str) -> list[Any]:
     return current
 
 
+_FIELD_NAMES: dict[type, frozenset[str] | None] = {}
+
+
+def _field_names(cls: type) -> frozenset[str] | None:
+    """The dataclass field names of `cls` (None: not a dataclass), looked up once per class."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = frozenset(f.name for f in fields(cls)) if is_dataclass(cls) else None
+        _FIELD_NAMES[cls] = names
+        return names
+
+
 def _step(item: Any, part: str) -> Iterable[Any]:
     if item is None or part.startswith("_"):
         return []
@@ -186,8 +199,8 @@ def _step(item: Any, part: str) -> Iterable[Any]:
     if isinstance(item, (list, tuple)):
         i = int(part)
         return [item[i]] if i < len(item) else []
-    if is_dataclass(item):
-        names = {f.name for f in fields(item)}
+    names = _field_names(type(item))
+    if names is not None:
         return [getattr(item, part)] if part in names else []
     value = getattr(item, part, None)
     return [] if value is None or callable(value) else [value]
