@@ -571,8 +571,8 @@ class SwandiagApp(App[int]):
             return frozenset()
         out: set[int] = set()
         for n in filter(None, (neg, self.view.peer(neg))):
-            for ev in n.events:
-                out.update(key(ev.input, ev.line + j) for j in range(max(1, ev.nlines)))
+            for first, count in n.line_spans():  # kept events and the noise lines dropped from memory
+                out.update(key(n.input, first + j) for j in range(count))
         return frozenset(out)
 
     def action_clear_filter(self) -> None:
