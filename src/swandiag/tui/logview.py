@@ -79,7 +79,11 @@ class MergedLogView(ScrollView, can_focus=True):
     @property
     def at_bottom(self) -> bool:
         n = len(self.model.rows)
-        return n == 0 or self.cursor >= n - 1 or self.scroll_y >= self.max_scroll_y
+        if n == 0 or self.cursor >= n - 1:
+            return True
+        # scrolled to the end by hand; a view that is not laid out (another tab is showing) has
+        # no scroll range at all and is only "at the bottom" by its cursor
+        return self.scrollable_content_region.height > 0 and 0 < self.max_scroll_y <= self.scroll_y
 
     def go(self, row: int) -> None:
         n = len(self.model.rows)
