@@ -42,35 +42,61 @@ BASELINE_PREFIX = r"(?:(.*?) )?(\d{2,6})\[([A-Z]{3})([0-4])?\] (?:<([^>]*)> )?"
 _THREAD = re.compile(r"^(\d{2,})\[")
 
 
+def file_lines(path: str) -> list[tuple[int, str]]:
+    """(seconds of the day, line body with {sa}/{child}/{cli}/{th} slots) of one corpus log in
+    `%b %e %T`, or [] for a log in another time format."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        lines = fh.read().splitlines()
+    if not lines or lines[0][:3] not in _MONTHS:
+        return []  # only the `%b %e %T` logs
+    out: list[tuple[int, str]] = []
+    for line in lines:
+        stamp, body = line[:15], line[16:]
+        if stamp[:3] not in _MONTHS:
+            continue
+        secs = int(stamp[7:9]) * 3600 + int(stamp[10:12]) * 60 + int(stamp[13:15])
+        body = body.replace("{", "{{").replace("}", "}}")
+        body = _THREAD.sub(lambda m: "{th}[", body, count=1)
+
+        def slot(m: re.Match) -> str:
+            if m.group(1):
+                return m.group(1) + "{sa}>"
+            if m.group(3):
+                return m.group(3) + "[{sa}]"
+            return m.group(5) + "{{{child}}}"
+
+        body = _SA.sub(slot, body.replace("{{", "\x00").replace("}}", "\x01"))
+        body = body.replace("\x00", "{{").replace("\x01", "}}").replace("192.0.2.10", "{cli}")
+        out.append((secs, body))
+    return out
+
+
 def _templates() -> list[tuple[int, str]]:
     """(seconds since the file's first line, line body with {sa}/{child}/{cli}/{th} slots)."""
     out: list[tuple[int, str]] = []
     for path in sorted(glob.glob(os.path.join(CORPUS, "*", "gateway.log"))):
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
-        if not lines or lines[0][:3] not in _MONTHS:
-            continue  # only the `%b %e %T` logs
-        t0 = None
-        for line in lines:
-            stamp, body = line[:15], line[16:]
-            if stamp[:3] not in _MONTHS:
-                continue
-            secs = int(stamp[7:9]) * 3600 + int(stamp[10:12]) * 60 + int(stamp[13:15])
-            t0 = secs if t0 is None else t0
-            body = body.replace("{", "{{").replace("}", "}}")
-            body = _THREAD.sub(lambda m: "{th}[", body, count=1)
-
-            def slot(m: re.Match) -> str:
-                if m.group(1):
-                    return m.group(1) + "{sa}>"
-                if m.group(3):
-                    return m.group(3) + "[{sa}]"
-                return m.group(5) + "{{{child}}}"
-
-            body = _SA.sub(slot, body.replace("{{", "\x00").replace("}}", "\x01"))
-            body = body.replace("\x00", "{{").replace("\x01", "}}").replace("192.0.2.10", "{cli}")
-            out.append((max(0, secs - t0), body))
+        lines = file_lines(path)
+        if lines:
+            t0 = lines[0][0]
+            out.extend((max(0, secs - t0), body) for secs, body in lines)
     return out
+
+
+def round_chunk(templates: list[tuple[int, str]], rnd: int, start: float, stamps: dict[int, str]) -> str:
+    """The text of round `rnd` (starting at epoch `start`): times shifted, IKE_SA/CHILD_SA ids
+    renumbered, threads rotated, a new client address. `stamps` caches formatted seconds."""
+    sa = rnd + 1
+    cli = f"10.{(rnd >> 16) & 255}.{(rnd >> 8) & 255}.{rnd & 255 or 1}"
+    buf = []
+    for rel, body in templates:
+        t = int(start + rel)
+        stamp = stamps.get(t)
+        if stamp is None:
+            if len(stamps) > 100_000:
+                stamps.clear()
+            stamp = stamps[t] = time.strftime("%b %e %H:%M:%S", time.localtime(t))
+        buf.append(stamp + " " + body.format(sa=sa, child=sa, cli=cli, th=f"{(rnd + rel) % 16 + 1:02d}"))
+    return "\n".join(buf) + "\n"
 
 
 def build(path: str, size: int) -> int:
@@ -82,19 +108,7 @@ def build(path: str, size: int) -> int:
     stamps: dict[int, str] = {}
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         while written < size:
-            start = base + rnd * span
-            sa = rnd + 1
-            cli = f"10.{(rnd >> 16) & 255}.{(rnd >> 8) & 255}.{rnd & 255 or 1}"
-            buf = []
-            for rel, body in templates:
-                t = int(start + rel)
-                stamp = stamps.get(t)
-                if stamp is None:
-                    if len(stamps) > 100_000:
-                        stamps.clear()
-                    stamp = stamps[t] = time.strftime("%b %e %H:%M:%S", time.localtime(t))
-                buf.append(stamp + " " + body.format(sa=sa, child=sa, cli=cli, th=f"{(rnd + rel) % 16 + 1:02d}"))
-            chunk = "\n".join(buf) + "\n"
+            chunk = round_chunk(templates, rnd, base + rnd * span, stamps)
             out.write(chunk)
             written += len(chunk)
             rnd += 1

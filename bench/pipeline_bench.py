@@ -25,7 +25,6 @@ import argparse
 import glob
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -57,40 +56,13 @@ def _pair_templates() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         cl_path = os.path.join(os.path.dirname(gw_path), "client.log")
         if not os.path.exists(cl_path):
             continue
-        gw, cl = _lines(gw_path), _lines(cl_path)
+        gw, cl = ingest_bench.file_lines(gw_path), ingest_bench.file_lines(cl_path)
         if not gw or not cl:
             continue
         t0 = gw[0][0]
         gw_out.extend((max(0, t - t0), body) for t, body in gw)
         cl_out.extend((max(0, t - t0), body) for t, body in cl)
     return gw_out, cl_out
-
-
-def _lines(path: str) -> list[tuple[int, str]]:
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        lines = fh.read().splitlines()
-    if not lines or lines[0][:3] not in ingest_bench._MONTHS:
-        return []
-    out = []
-    for line in lines:
-        stamp, body = line[:15], line[16:]
-        if stamp[:3] not in ingest_bench._MONTHS:
-            continue
-        secs = int(stamp[7:9]) * 3600 + int(stamp[10:12]) * 60 + int(stamp[13:15])
-        body = body.replace("{", "{{").replace("}", "}}")  # the same slots as ingest_bench._templates
-        body = ingest_bench._THREAD.sub(lambda m: "{th}[", body, count=1)
-
-        def slot(m: re.Match) -> str:
-            if m.group(1):
-                return m.group(1) + "{sa}>"
-            if m.group(3):
-                return m.group(3) + "[{sa}]"
-            return m.group(5) + "{{{child}}}"
-
-        body = ingest_bench._SA.sub(slot, body.replace("{{", "\x00").replace("}}", "\x01"))
-        body = body.replace("\x00", "{{").replace("\x01", "}}").replace("192.0.2.10", "{cli}")
-        out.append((secs, body))
-    return out
 
 
 def build_pair(gw_path: str, cl_path: str, size: int) -> tuple[int, int]:
@@ -105,19 +77,8 @@ def build_pair(gw_path: str, cl_path: str, size: int) -> tuple[int, int]:
             open(cl_path, "w", encoding="utf-8", newline="\n") as cl:
         while written[0] < size:
             start = base + rnd * span
-            sa = rnd + 1
-            cli = f"10.{(rnd >> 16) & 255}.{(rnd >> 8) & 255}.{rnd & 255 or 1}"
             for i, (templates, out) in enumerate(((gw_t, gw), (cl_t, cl))):
-                buf = []
-                for rel, body in templates:
-                    t = int(start + rel)
-                    stamp = stamps.get(t)
-                    if stamp is None:
-                        if len(stamps) > 100_000:
-                            stamps.clear()
-                        stamp = stamps[t] = time.strftime("%b %e %H:%M:%S", time.localtime(t))
-                    buf.append(stamp + " " + body.format(sa=sa, child=sa, cli=cli, th=f"{(rnd + rel) % 16 + 1:02d}"))
-                chunk = "\n".join(buf) + "\n"
+                chunk = ingest_bench.round_chunk(templates, rnd, start, stamps)
                 out.write(chunk)
                 written[i] += len(chunk)
             rnd += 1

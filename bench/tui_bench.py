@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,7 +52,6 @@ async def _key(app, key: str, timeout: float = 20.0) -> float | None:
     it (its effect seen: the view switched, the log cursor moved); None when it had no visible
     effect to wait for. (Pilot.press is not used for timing: it waits for the whole process to
     go idle, which never happens while a worker thread is busy.)"""
-    from textual import events
 
     views = app.query_one("#views")
     logs = app.query("#logview")

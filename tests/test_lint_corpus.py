@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from lint_factory import NOW, gateway_conf, make_cert, pem, write_gateway, write_profile
+from lint_factory import NOW, gateway_conf, make_cert, write_gateway, write_profile
 
 from swandiag import lint
 from swandiag.cli import main
@@ -92,7 +92,9 @@ def test_lint_json_shape(tmp_path, capsys):
 
 
 def test_lint_bad_input_is_one_line(tmp_path, capsys):
-    (tmp_path / "x.log").write_text("Nov 29 22:15:50 13[IKE] hello\nNov 29 22:15:51 13[IKE] again\n")
+    (tmp_path / "x.log").write_text(
+        "Nov 29 22:15:50 13[IKE] initiating IKE_SA home[1] to 192.0.2.1\n"
+        "Nov 29 22:15:51 13[NET] sending packet: from 192.0.2.10[500] to 192.0.2.1[500] (464 bytes)\n")
     assert main(["lint", str(tmp_path / "nothing-here"), str(tmp_path / "x.log")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("swandiag: ") and err.count("\n") == 1
@@ -131,5 +133,6 @@ def test_report_never_prints_key_material(tmp_path, capsys):
     for redact in ("--redact", "--no-redact"):
         main(["report", redact, str(folder)])
         out = capsys.readouterr()
+        assert "lint-" in out.out  # the configs were read and reported on
         for secret in SECRETS:
             assert secret not in out.out and secret not in out.err

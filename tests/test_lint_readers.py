@@ -113,7 +113,7 @@ def test_detect_by_content(tmp_path):
         "d.conf": ("charon {\n load_modular = yes\n}\n", "strongswan-conf"),
         "e.ps1": ("Add-VpnConnection -Name x -ServerAddress y\n", "windows"),
         "charon.log": ("Nov 29 22:15:50 13[IKE] initiating IKE_SA home[1] to 192.0.2.1\n"
-                       "Nov 29 22:15:50 13[IKE] conn rw\n", None),
+                       "Nov 29 22:15:50 13[CFG]  conn rw:\n", None),
         "key.pem": ("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "secrets"),
         "empty": ("", None),
     }

@@ -10,7 +10,6 @@ import heapq
 import math
 import random
 import threading
-from array import array
 
 import pytest
 import regex

@@ -19,12 +19,12 @@ class Options:
 
 def analyze(paths: list[str], options: Options | None = None) -> Analysis:
     from .correlate.pairing import correlate
-    from .ingest.sources import resolve
+    from .ingest.sources import disk_size, resolve, split_paths
     from .negotiation.builder import build
     from .negotiation.fingerprint import annotate_platforms
     from .parse.stream import parse_input
     from .rules.engine import evaluate
-    from .rules.lint_source import fold, lint_for, split_paths
+    from .rules.lint_source import fold, lint_for
     from .rules.loader import load_signatures
     from .rules.retention import retention_for
 
@@ -35,7 +35,7 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
     paths, lint_paths = split_paths(paths)  # configs/certs/profiles go to lint, folders to both
     specs, problems = resolve(paths) if paths else ([], [])
     analysis.problems.extend(p.message if p.input in p.message else f"{p.input}: {p.message}" for p in problems)
-    total = _total_bytes(specs) if options.progress is not None else 0
+    total = sum(disk_size(spec) for spec in specs) if options.progress is not None else 0
     done = 0
     for spec in specs:
         parsed = parse_input(spec, options)
@@ -59,20 +59,6 @@ def analyze(paths: list[str], options: Options | None = None) -> Analysis:
 
 
 _PROGRESS_EVERY = 8192  # events between two progress calls
-
-
-def _total_bytes(specs) -> int:
-    """Bytes the inputs hold on disk (compressed members count as read: an estimate)."""
-    import os
-
-    total = 0
-    for spec in specs:
-        for member in spec.members:
-            try:
-                total += os.path.getsize(member.path)
-            except OSError:
-                pass
-    return total
 
 
 def _tap(events, on_event, progress, stats, before: int, total: int):

@@ -181,6 +181,35 @@ def _expand(arg: str, problems: list[IngestProblem]) -> tuple[list[str], bool]:
     return [], False
 
 
+def split_paths(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(paths for ingest, paths for lint). A file lint recognises goes to lint only; folders
+    go to both, each stage picking its own files by content; '-' and globs stay with ingest."""
+    from ..lint.detect import classify
+
+    logs: list[str] = []
+    lint: list[str] = []
+    for p in paths:
+        if os.path.isdir(p):
+            logs.append(p)
+            lint.append(p)
+        elif p != "-" and os.path.isfile(p) and classify(p) is not None:
+            lint.append(p)
+        else:
+            logs.append(p)
+    return logs, lint
+
+
+def disk_size(spec: InputSpec) -> int:
+    """Bytes an input holds on disk (compressed members count as read: an estimate)."""
+    total = 0
+    for member in spec.members:
+        try:
+            total += os.path.getsize(member.path)
+        except OSError:
+            pass
+    return total
+
+
 def resolve(paths: list[str]) -> tuple[list[InputSpec], list[IngestProblem]]:
     """InputSpecs for the log inputs named by `paths`, and one problem per unusable path.
 

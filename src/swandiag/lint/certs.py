@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from .records import CertInfo, LintProblem, Loc
+from .settings import read_bytes
 
 MAX_BYTES = 2 * 1024 * 1024
 _PEM_CERT = re.compile(rb"-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----.*?-----END (?:X509 |TRUSTED )?CERTIFICATE-----", re.S)
@@ -41,11 +42,8 @@ def looks_like_cert(data: bytes) -> bool:
 
 
 def load(path: str, problems: list[LintProblem], objects: dict[str, x509.Certificate] | None = None) -> list[CertInfo]:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        problems.append(LintProblem(path, f"cannot read: {exc.strerror or exc}"))
+    data = read_bytes(path, MAX_BYTES, problems)
+    if data is None:
         return []
     return load_bytes(data[:MAX_BYTES], path, problems, objects)
 

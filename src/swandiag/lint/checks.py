@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 
 from . import defaults
 from .proposals import Proposal, first_match, parse_any, parse_keywords, selected
-from .records import CertInfo, Connection, LintIssue, LintModel, Loc, Profile
+from .records import CertInfo, Connection, LintIssue, LintModel, Loc
 
 DAY = 86400.0
 SOON_DAYS = 30

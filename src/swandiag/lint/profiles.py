@@ -11,6 +11,7 @@ import re
 
 from .defaults import algorithms
 from .records import LintProblem, Loc, Profile, ProposalSpec
+from .settings import read_bytes
 
 MAX_BYTES = 4 * 1024 * 1024
 _VPN_TYPES = ("com.apple.vpn.managed", "com.apple.vpn.managed.applayer")
@@ -25,11 +26,8 @@ def looks_like_profile(data: bytes) -> bool:
 
 
 def load(path: str, problems: list[LintProblem]) -> list[Profile]:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        problems.append(LintProblem(path, f"cannot read: {exc.strerror or exc}"))
+    data = read_bytes(path, MAX_BYTES, problems)
+    if data is None:
         return []
     if len(data) > MAX_BYTES:
         problems.append(LintProblem(path, "profile larger than 4 MiB, not read"))

@@ -60,12 +60,20 @@ class Parsed:
     problems: list[LintProblem] = field(default_factory=list)
 
 
-def read_text(path: str, problems: list[LintProblem]) -> str | None:
+def read_bytes(path: str, limit: int, problems: list[LintProblem]) -> bytes | None:
+    """The first `limit` + 1 bytes of a file (one more than `limit` tells the caller it is
+    larger), or None with a problem when it cannot be read."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            return fh.read(limit + 1)
     except OSError as exc:
         problems.append(LintProblem(path, f"cannot read: {exc.strerror or exc}"))
+        return None
+
+
+def read_text(path: str, problems: list[LintProblem]) -> str | None:
+    data = read_bytes(path, MAX_BYTES, problems)
+    if data is None:
         return None
     if len(data) > MAX_BYTES:
         problems.append(LintProblem(path, f"larger than {MAX_BYTES // (1024 * 1024)} MiB, read the start only"))

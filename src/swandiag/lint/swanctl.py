@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import settings
-from .records import AuthRound, Child, Connection, LintProblem, Loc, Pool, SecretEntry
+from .records import AuthRound, Child, Connection, LintProblem, Pool, SecretEntry
 from .settings import Section, split_list
 
 _CONN_KEYS = {

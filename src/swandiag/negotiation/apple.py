@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from ..analysis import InputSummary
 from ..parse.event import Daemon, Event, LogFormat
-from ..parse.templates import observation_for
-from .evidence import facts, kind, observe, ref
+from .evidence import attach, facts, kind, observe, ref
 from .records import AuthStep, Delete, Direction, Negotiation, Outcome, Role, Side, Stage
 
 APPLE = (Daemon.APPLE_IKEV2, Daemon.APPLE_NE)
@@ -81,13 +80,7 @@ class _Builder:
         if cur is None:
             return
         neg = cur.neg
-        neg.events.append(ev)
-        if ev.ts is not None:
-            neg.first_ts = ev.ts if neg.first_ts is None else min(neg.first_ts, ev.ts)
-            neg.last_ts = ev.ts if neg.last_ts is None else max(neg.last_ts, ev.ts)
-        code = observation_for(ev)
-        if code:
-            observe(neg, ev)
+        code = attach(neg, ev)
         if k in ERROR_STAGE:
             cur.stage = ERROR_STAGE[k]
             cur.error = code.upper().replace("-", "_") if code else k

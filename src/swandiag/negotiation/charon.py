@@ -23,8 +23,8 @@ from ..parse.templates import classify, observation_for
 from .charon_state import Draft, finish, side_of
 from .retention import facts_of
 from .records import (
-    AuthStep, Certificate, ChildSA, Delete, Direction, EventRef, Message, Negotiation,
-    Observation, Role,
+    AuthStep, Certificate, Delete, Direction, EventRef, Message, Negotiation,
+    Role,
 )
 
 # Kinds whose `uid` fact names the IKE_SA the line is about (= the current context).
@@ -351,7 +351,6 @@ class CharonBuilder:
         if kind and ev.facts is None:  # applied again after its facts were released
             ev.facts = facts_of(ev)
         f = ev.facts or {}
-        n = d.neg
         d.touch(ev)
         code = observation_for(ev) if kind else ""
         if code:
@@ -557,20 +556,20 @@ def _selected(b, d, ev, f):
         d.last_esp = p
 
 
-def _received_proposals(b, d, ev, f):
-    props = f.get("proposals") or []
-    if props:
-        ps = _proposal_set(d, props[0])
-        ps.received = list(props)
-        ps.refs.append(_ref(ev))
+def _proposal_list(which: str):
+    """The handler for a `received`/`configured` proposals line: the list goes to that field of
+    the IKE or ESP proposal set (told apart by the first proposal)."""
+    def handler(b, d, ev, f):
+        props = f.get("proposals") or []
+        if props:
+            ps = _proposal_set(d, props[0])
+            setattr(ps, which, list(props))
+            ps.refs.append(_ref(ev))
+    return handler
 
 
-def _configured_proposals(b, d, ev, f):
-    props = f.get("proposals") or []
-    if props:
-        ps = _proposal_set(d, props[0])
-        ps.configured = list(props)
-        ps.refs.append(_ref(ev))
+_received_proposals = _proposal_list("received")
+_configured_proposals = _proposal_list("configured")
 
 
 def _ike_unacceptable(b, d, ev, f):

@@ -29,11 +29,17 @@ def observe(neg: Negotiation, event: Event, code: str = "", direction: Direction
     return obs
 
 
-def template_observation(neg: Negotiation, event: Event) -> None:
-    """Attach the template's declared observation, if it declares one."""
+def attach(neg: Negotiation, event: Event) -> str:
+    """Add an event to a negotiation: its events, its time span, and the observation its
+    template declares; returns that observation's code ('' for none)."""
+    neg.events.append(event)
+    if event.ts is not None:
+        neg.first_ts = event.ts if neg.first_ts is None else min(neg.first_ts, event.ts)
+        neg.last_ts = event.ts if neg.last_ts is None else max(neg.last_ts, event.ts)
     code = observation_for(event)
     if code:
         observe(neg, event, code)
+    return code
 
 
 def endpoint(value: object) -> tuple[str | None, int | None]:

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from ..analysis import InputSummary
 from ..parse.event import Daemon, Event
-from ..parse.templates import observation_for
-from .evidence import endpoint, facts, hex8, kind, observe, ref
+from .evidence import attach, endpoint, facts, hex8, kind, observe, ref
 from .records import (
     AuthStep, ChildSA, Delete, Direction, Endpoint, Message, Negotiation, Observation, Outcome, Role,
     Side, Stage,
@@ -82,13 +81,7 @@ class _Builder:
             if k == "racoon.admin-establish":
                 self.pending.append(ev)
             return
-        neg = draft.neg
-        neg.events.append(ev)
-        if ev.ts is not None:
-            neg.first_ts = ev.ts if neg.first_ts is None else min(neg.first_ts, ev.ts)
-            neg.last_ts = ev.ts if neg.last_ts is None else max(neg.last_ts, ev.ts)
-        if observation_for(ev):
-            observe(neg, ev)
+        attach(draft.neg, ev)
         handler = HANDLERS.get(k)
         if handler is not None:
             handler(self, draft, ev, f)

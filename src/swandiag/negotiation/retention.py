@@ -88,8 +88,3 @@ def facts_of(ev: Event) -> dict[str, object]:
     tset = load().sets.get(ev.daemon.value)
     hit = tset.match(body_of(ev.text), ev.group) if tset else None
     return dict(hit[1]) if hit is not None and hit[0].id == ev.kind else {}
-
-
-def release_facts(ev: Event) -> None:
-    """Drop a kept event's facts dict (see facts_of)."""
-    ev.facts = None

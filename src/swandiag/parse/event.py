@@ -1,11 +1,11 @@
 """The normalized event: one log message from any daemon in any output format.
 
 Prefix parsers (one per log format) fill in where/when/who; the message-template table
-(`templates/*.toml`, data) turns the message body into typed facts, lazily.
+(`template_data/*.toml`, data) turns the message body into typed facts, lazily.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -63,11 +63,3 @@ class Event:
     @property
     def raw_lines(self) -> int:
         return self.nlines
-
-
-@dataclass(slots=True)
-class LevelsSeen:
-    """Which (group, level) combinations an input showed, to judge whether it is enough."""
-
-    groups: dict[str, int] = field(default_factory=dict)  # group -> highest level seen/inferred
-    level_known: bool = False  # the format printed levels (log_level=yes, JSON, journal)

@@ -52,16 +52,6 @@ def _marker_index() -> dict[str, list[tuple[str, str, int]]]:
 MARKER_INDEX = _marker_index()
 
 
-def infer(text: str) -> tuple[str, int] | None:
-    """(group, level) a message proves, if it is a marker."""
-    cands = MARKER_INDEX.get(text[:4])
-    if cands:
-        for prefix, group, level in cands:
-            if text.startswith(prefix):
-                return group, level
-    return None
-
-
 def config_lines(fmt: LogFormat, details: dict, groups: dict[str, int]) -> list[str]:
     """strongswan.conf lines that raise the missing groups to what a diagnosis needs."""
     missing = [(g, lvl) for g, lvl in NEEDED.items() if groups.get(g, -1) < lvl]

@@ -551,7 +551,7 @@ def _useful_markers(groups: dict[str, int]) -> dict[str, list[tuple[str, str, in
 
 
 def _infer_level(text: str, markers: dict, groups: dict[str, int]) -> dict:
-    """Record the level a marker message proves (levels.infer); returns the markers still useful."""
+    """Record the level a marker message proves (levels.MARKERS); returns the markers still useful."""
     for prefix, group, level in markers[text[:4]]:
         if text.startswith(prefix):
             if level > groups.get(group, -1):

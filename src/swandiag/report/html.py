@@ -128,12 +128,12 @@ def _ladder(out: list[str], rows: list[LadderRow]) -> None:
 
 
 def _negotiation(out: list[str], report: Report, n: NegotiationRow, open_: bool) -> None:
-    peer = report.negotiation(n.peer) if n.peer else None
+    peer, rows = report.with_peer(n)
     title = f"{n.id} ⇄ {peer.id}" if peer else n.id
     out.append(f"<details{' open' if open_ else ''}><summary>{e(title)} — {e(n.outcome)}</summary>")
     out.append("<table><thead><tr><th>negotiation</th><th>side / role</th><th>IKE</th><th>outcome</th><th>local</th>"
                "<th>remote</th></tr></thead><tbody>")
-    for row in (n, peer) if peer else (n,):
+    for row in rows:
         outcome = row.outcome_text
         out.append(f"<tr><td><code>{e(row.id)}</code></td><td>{e(row.side)} / {e(row.role)}</td>"
                    f"<td>{e(row.ike_version or '?')}</td><td class=\"outcome-{e(row.outcome)}\">{e(outcome)}</td>"

@@ -129,13 +129,13 @@ def _ladder_line(row: LadderRow) -> str:
 
 
 def _negotiation(out: list[str], report: Report, n: NegotiationRow) -> None:
-    peer = report.negotiation(n.peer) if n.peer else None
+    peer, rows = report.with_peer(n)
     out.append("")
     out.append(f"### {esc(n.id)}" + (f" ⇄ {esc(peer.id)}" if peer else ""))
     out.append("")
     out.append("| negotiation | side | role | IKE | outcome | local | remote |")
     out.append("|---|---|---|---|---|---|---|")
-    for row in (n, peer) if peer else (n,):
+    for row in rows:
         outcome = row.outcome_text
         out.append(f"| {code(row.id)} | {cell(row.side)} | {cell(row.role)} | {row.ike_version or '?'} | {cell(outcome)} | "
                    f"{cell(row.local)} {cell(row.local_id)} | {cell(row.remote)} {cell(row.remote_id)} |")

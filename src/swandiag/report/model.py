@@ -157,6 +157,11 @@ class Report:
     def negotiation(self, nid: str) -> NegotiationRow | None:
         return next((n for n in self.negotiations if n.id == nid), None)
 
+    def with_peer(self, n: NegotiationRow) -> tuple[NegotiationRow | None, tuple[NegotiationRow, ...]]:
+        """A negotiation's paired peer (None when unpaired) and the rows to show: it, then the peer."""
+        peer = self.negotiation(n.peer) if n.peer else None
+        return peer, ((n, peer) if peer else (n,))
+
 
 def patterns_version(pattern_dirs: list[str] | None = None) -> str:
     """A content digest of the signatures in use: two runs with the same patterns agree."""

@@ -148,11 +148,11 @@ def _ladder_row(out: _Out, row: LadderRow) -> None:
 
 
 def _negotiation(out: _Out, report: Report, n: NegotiationRow) -> None:
-    peer = report.negotiation(n.peer) if n.peer else None
+    peer, rows = report.with_peer(n)
     out.blank()
     title = f"{n.id} ⇄ {peer.id}" if peer else n.id
     out.line((title, "bold"))
-    for row in (n, peer) if peer else (n,):
+    for row in rows:
         outcome = row.outcome_text
         ike = f"IKEv{row.ike_version}" if row.ike_version else "IKE?"
         out.line(f"{row.side} {row.role} {ike} {row.conn or ''}".rstrip() + ": ",

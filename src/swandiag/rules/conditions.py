@@ -53,7 +53,7 @@ class Items:
         if model is None:
             return None
         items = [x for v in lookup(model, self.collection) for x in (v if isinstance(v, (list, tuple)) else [v])]
-        matched = [item for item in items if all(_field_ok(item, n, ops, {}) for n, ops in self.where.items())]
+        matched = [item for item in items if all(field_ok(item, n, ops, {}) for n, ops in self.where.items())]
         hits = [_loc_hit(item) for item in matched]
         if len(hits) < self.min or (self.max is not None and len(hits) > self.max):
             return None
@@ -78,7 +78,7 @@ class Items:
             for item in _collection(case, side, self.collection):
                 if self.same and any(lookup(item, f) != v for f, v in zip(self.same, mine)):
                     continue
-                if all(_field_ok(item, name, ops, local) for name, ops in self.where.items()):
+                if all(field_ok(item, name, ops, local) for name, ops in self.where.items()):
                     hits.append(_hit(case, side, self.collection, item))
         if len(hits) < self.min or (self.max is not None and len(hits) > self.max):
             return None
@@ -105,7 +105,7 @@ class Items:
                     bucket = buckets.get(key)
                     if bucket is None:
                         bucket = buckets[key] = ([], {})
-                    if all(_field_ok(item, name, ops, bucket[1]) for name, ops in self.where.items()):
+                    if all(field_ok(item, name, ops, bucket[1]) for name, ops in self.where.items()):
                         bucket[0].append(_hit(case, side, self.collection, item))
             except TypeError:  # unhashable `same` value
                 buckets = None
@@ -271,7 +271,7 @@ def _collection(case: Case, side: str, name: str) -> list[Any]:
     return list(getattr(neg, name)) if neg is not None else []
 
 
-def _field_ok(item: Any, name: str, ops: list[Op], captures: dict[str, Any]) -> bool:
+def field_ok(item: Any, name: str, ops: list[Op], captures: dict[str, Any]) -> bool:
     if name == "facts" or name.startswith("facts."):
         facts = _facts(item)
         values = lookup(facts or {}, name[len("facts."):]) if "." in name else [facts]

@@ -1,4 +1,4 @@
-"""Joins the lint stage to a log run: which inputs are configs, the LintModel for a run
+"""Joins the lint stage to a log run: the LintModel for a run
 (with the identities, version and time the logs show), and folding config findings into
 the log findings they explain, so one finding cites the config line beside the log lines.
 
@@ -6,7 +6,6 @@ Lint signatures are the `lint-*` ids (patterns/lint-*.toml, `on = "lint"`, scope
 """
 from __future__ import annotations
 
-import os
 from typing import Iterable
 
 from ..analysis import Analysis
@@ -18,24 +17,6 @@ LINT_PREFIX = "lint-"
 
 def is_lint_signature(sig) -> bool:
     return sig.id.startswith(LINT_PREFIX)
-
-
-def split_paths(paths: list[str]) -> tuple[list[str], list[str]]:
-    """(paths for ingest, paths for lint). A file lint recognises goes to lint only; folders
-    go to both, each stage picking its own files by content; '-' and globs stay with ingest."""
-    from ..lint.detect import classify
-
-    logs: list[str] = []
-    lint: list[str] = []
-    for p in paths:
-        if os.path.isdir(p):
-            logs.append(p)
-            lint.append(p)
-        elif p != "-" and os.path.isfile(p) and classify(p) is not None:
-            lint.append(p)
-        else:
-            logs.append(p)
-    return logs, lint
 
 
 def lint_for(paths: list[str], analysis: Analysis, version: str | None = None):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..negotiation.retention import Retention
-from .conditions import All, AnyOf, Fact, Items, Not, Optional, Sequence, _field_ok
+from .conditions import All, AnyOf, Fact, Items, Not, Optional, Sequence, field_ok
 from .signature import Signature
 
 # event fields whose values follow from the line body (text) with its group and level
@@ -35,7 +35,7 @@ def retention_for(signatures: Iterable[Signature]) -> Retention | None:
     by_text = all(name.split(".")[0] in _BY_TEXT for w in wheres for name in w)
 
     def needed(ev: Any) -> bool:
-        return any(all(_field_ok(ev, name, ops, {}) for name, ops in w.items()) for w in wheres)
+        return any(all(field_ok(ev, name, ops, {}) for name, ops in w.items()) for w in wheres)
 
     return Retention(needed if wheres else None, needed_by_text=by_text)
 

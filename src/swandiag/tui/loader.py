@@ -2,14 +2,13 @@
 recording each parsed event's time/level/group for the merged log as it goes by."""
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..analysis import Analysis
 from ..errors import SwandiagError
 from ..ingest.records import InputSpec
-from ..ingest.sources import resolve
+from ..ingest.sources import disk_size, resolve
 from ..pipeline import Options, analyze
 from .lineindex import LineIndex
 from .merged import LogModel
@@ -31,7 +30,7 @@ def index_inputs(paths: list[str], progress: Progress | None = None) -> Loaded:
     messages = [p.message for p in problems]
     if not specs:
         raise SwandiagError(messages[0] if messages else "no log input found")
-    sizes = [_size(spec) for spec in specs]
+    sizes = [disk_size(spec) for spec in specs]
     total = sum(sizes) or 1
     indexes = []
     for n, spec in enumerate(specs):
@@ -64,13 +63,3 @@ def run_analysis(paths: list[str], options: Options, log: LogModel, progress: Pr
         progress(1.0, "merging")
     log.stage(log.prepare(collector, analysis.correlation.input_shift))  # the UI thread adopts it
     return analysis
-
-
-def _size(spec: InputSpec) -> int:
-    total = 0
-    for member in spec.members:
-        try:
-            total += os.path.getsize(member.path)
-        except OSError:
-            pass
-    return total

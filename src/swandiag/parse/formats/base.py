@@ -1,6 +1,7 @@
 """What a prefix parser returns, and the shared helpers for charon's `NN[GRP] <conn|N>` core."""
 from __future__ import annotations
 
+import json
 from typing import Protocol
 
 import regex
@@ -41,6 +42,17 @@ class LineParser(Protocol):
     details: dict
 
     def parse(self, line: str) -> Fields | str | None: ...
+
+
+def json_object(line: str, decode=json.loads) -> dict | None:
+    """The JSON object on one line (a `{` first), or None for anything else."""
+    if not line.startswith("{"):
+        return None
+    try:
+        obj = decode(line)
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) else None
 
 
 def split_core(line: str, b: int):
@@ -127,4 +139,4 @@ def sample_fraction(lines: list[str], accept) -> float:
 
 
 __all__ = ["Daemon", "Fields", "LineParser", "LogFormat", "split_core", "find_core", "thread_before",
-           "is_hex_row", "sample_fraction", "TIMEOUT"]
+           "is_hex_row", "sample_fraction", "json_object", "TIMEOUT"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from ..event import Daemon, LogFormat
+from .base import json_object
 from .charon_text import describe_time
 
 FORMATS = (LogFormat.CHARON_JSON,)
@@ -20,13 +21,8 @@ class CharonJsonParser:
         self.details = details
 
     def parse(self, line: str):
-        if not line.startswith("{"):
-            return None
-        try:
-            obj = _decoder.decode(line)
-        except ValueError:
-            return None
-        if not isinstance(obj, dict) or "msg" not in obj or "group" not in obj:
+        obj = json_object(line, _decoder.decode)
+        if obj is None or "msg" not in obj or "group" not in obj:
             return None
         msg = obj.get("msg")
         msg = msg if isinstance(msg, str) else str(msg)

@@ -3,10 +3,8 @@
 The structured forms give thread, group, level and IKE_SA id/name as fields."""
 from __future__ import annotations
 
-import json
-
 from ..event import Daemon, LogFormat
-from .base import BARE_VOCAB, HOLD
+from .base import BARE_VOCAB, HOLD, json_object
 from .syslog import daemon_of
 
 FORMATS = (LogFormat.JOURNAL_JSON, LogFormat.JOURNAL_EXPORT, LogFormat.JOURNAL_TEXT)
@@ -57,15 +55,8 @@ class JsonParser:
         self.details = details
 
     def parse(self, line: str):
-        if not line.startswith("{"):
-            return None
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            return None
-        if not isinstance(obj, dict):
-            return None
-        return fields_to_event(obj)
+        obj = json_object(line)
+        return None if obj is None else fields_to_event(obj)
 
 
 class ExportParser:

@@ -82,16 +82,20 @@ def split_header(line: str):
         host, tag = None, header[0]
     else:
         return None
-    pid = None
-    if tag.endswith("]"):
-        b = tag.find("[")
-        if b <= 0 or not tag[b + 1:-1].isdigit():
-            return None
-        pid = int(tag[b + 1:-1])
-        tag = tag[:b]
+    tag, pid = _tag_pid(tag)
     if not tag or "/" in tag and not tag.startswith("/"):
         return None
     return tkey, host, tag, pid, asl, body
+
+
+def _tag_pid(tag: str) -> tuple[str, int | None]:
+    """(ident, pid) of a syslog tag `ident[pid]` or `ident`; ("", None) for a malformed `[…]`."""
+    if not tag.endswith("]"):
+        return tag, None
+    b = tag.find("[")
+    if b <= 0 or not tag[b + 1:-1].isdigit():
+        return "", None
+    return tag[:b], int(tag[b + 1:-1])
 
 
 def _untimed(line: str):
@@ -100,14 +104,7 @@ def _untimed(line: str):
     k = line.find(": ", 2, 40)
     if k < 0:
         return None
-    tag = line[:k]
-    pid = None
-    if tag.endswith("]"):
-        b = tag.find("[")
-        if b <= 0 or not tag[b + 1:-1].isdigit():
-            return None
-        pid = int(tag[b + 1:-1])
-        tag = tag[:b]
+    tag, pid = _tag_pid(line[:k])
     if not (tag in CHARON_IDENTS or tag in APPLE_IDENTS or tag.startswith("charon")):
         return None
     return None, None, tag, pid, None, line[k + 2:]
