@@ -129,3 +129,21 @@ def test_ladder_marks_matched_and_lost_messages():
     assert [(r.label, r.state) for r in rows] == [("IKE_SA_INIT req #0", "matched"), ("IKE_AUTH req #1", "lost")]
     assert rows[0].delay == pytest.approx(0.01)
     assert "↻2" in render_rung(rows[1]).plain and "lost" in render_rung(rows[1]).plain
+
+
+def test_overview_shows_cited_and_failed_negotiations_first_when_there_are_too_many():
+    from types import SimpleNamespace
+
+    from swandiag.tui import overview
+
+    def neg(i, outcome):
+        return SimpleNamespace(id=f"gw#{i}", outcome=SimpleNamespace(value=outcome))
+
+    many = [neg(i, "established") for i in range(overview.MAX_NEGOTIATION_ROWS + 50)]
+    many[10] = neg(10, "failed")
+    many[-1] = neg(len(many) - 1, "established")
+    shown = overview._worth_showing(many, cited={many[-1].id})
+    ids = [n.id for n in shown]
+    assert len(shown) == overview.MAX_NEGOTIATION_ROWS
+    assert many[-1].id in ids and "gw#10" in ids  # cited and failed ones are never cut
+    assert ids == sorted(ids, key=lambda x: int(x.split("#")[1]))  # still in log order

@@ -70,13 +70,17 @@ class Overview(Vertical):
 
         negs = self.query_one("#negotiations", DataTable)
         negs.clear()
-        for n in a.negotiations:
+        shown = _worth_showing(a.negotiations, {nid for f in view.findings for nid in f.negotiations})
+        for n in shown:
             peers = f"{n.local.addr or '?'} ↔ {n.remote.addr or '?'}"
             ids = f"{n.local_id or '?'} ↔ {n.remote_id or '?'}"
             outcome = n.outcome.value + (f" @{n.failed_stage.value}" if n.failed_stage else "")
             negs.add_row(view.status(n), short(n.id), n.side.value, f"v{n.ike_version}" if n.ike_version else "?",
                          red(clean(peers)), red(clean(ids)), outcome, view.paired(n), key=n.id)
-        self.query_one("#negotiations-title", Label).update(f"Negotiations ({len(a.negotiations)})")
+        more = len(a.negotiations) - len(shown)
+        self.query_one("#negotiations-title", Label).update(
+            f"Negotiations ({len(a.negotiations)}" + (f"; the {len(shown)} in findings or not established first, "
+                                                      f"{more} more in the report)" if more else ")"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -85,3 +89,16 @@ class Overview(Vertical):
             self.post_message(self.FindingChosen(int(key)))
         elif event.data_table.id == "negotiations" and key is not None:
             self.post_message(self.NegotiationChosen(key))
+
+
+MAX_NEGOTIATION_ROWS = 2000  # a busy gateway has tens of thousands; filling a table with all stalls the UI
+
+
+def _worth_showing(negotiations: list, cited: set[str]) -> list:
+    """The negotiations a reader wants first: those findings cite, then failures, then the rest, in
+    log order within each group, at most MAX_NEGOTIATION_ROWS."""
+    if len(negotiations) <= MAX_NEGOTIATION_ROWS:
+        return list(negotiations)
+    ranked = sorted(range(len(negotiations)), key=lambda i: (
+        negotiations[i].id not in cited, negotiations[i].outcome.value in ("established", "rekeyed", "deleted"), i))
+    return [negotiations[i] for i in sorted(ranked[:MAX_NEGOTIATION_ROWS])]
