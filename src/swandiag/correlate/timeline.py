@@ -57,6 +57,23 @@ def _links(a: Negotiation, b: Negotiation, shift: dict[int, float],
     return after, borrowed
 
 
+def send_links(negotiations: Iterable[Negotiation], correlation: Correlation) -> dict[_Key, _Key]:
+    """Over every paired negotiation: each line that receives a message (its `received packet`
+    and `parsed` lines) -> the last line that sent it on the other side (its `generating` and
+    `sending packet` lines). Inputs listed newest first are left out (their lines run backwards)."""
+    negs = list(negotiations)
+    by_id = {n.id: n for n in negs}
+    skip = correlation.newest_first
+    after: dict[_Key, _Key] = {}
+    for n in negs:
+        peer = by_id.get(correlation.peer.get(n.id, ""))
+        if peer is None or not n.id < peer.id or n.input == peer.input or n.input in skip or peer.input in skip:
+            continue
+        links, _ = _links(n, peer, correlation.input_shift)
+        after.update(links)
+    return after
+
+
 def merged(negotiations: Iterable[Negotiation], correlation: Correlation) -> list[TimelineEntry]:
     """All lines of the given negotiations, merged by corrected time."""
     negs = list(negotiations)
