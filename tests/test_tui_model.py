@@ -147,3 +147,109 @@ def test_overview_shows_cited_and_failed_negotiations_first_when_there_are_too_m
     assert len(shown) == overview.MAX_NEGOTIATION_ROWS
     assert many[-1].id in ids and "gw#10" in ids  # cited and failed ones are never cut
     assert ids == sorted(ids, key=lambda x: int(x.split("#")[1]))  # still in log order
+
+
+def _merged_scenario(path: Path):
+    from swandiag.pipeline import Options
+    from swandiag.tui.loader import index_inputs, run_analysis
+
+    paths = [str(path / "gateway.log"), str(path / "client.log")]
+    loaded = index_inputs(paths)
+    analysis = run_analysis(paths, Options(), loaded.log)
+    loaded.log.adopt_staged()
+    return analysis, loaded.log
+
+
+def test_whole_second_merge_puts_each_receive_after_its_send():
+    from swandiag.report.ladder import _match
+
+    analysis, log = _merged_scenario(NO_CERTREQ)
+    pos = {k: r for r, k in enumerate(log.order)}
+    names = [s.spec.name for s in analysis.inputs]
+    gw_in, cl_in = (0, 1) if names[0].endswith("gateway.log") else (1, 0)
+
+    def packet(msg: Message, word: str) -> int:
+        (ref,) = [r for r in msg.packet_refs if word in log.text(key(r.input, r.line))]
+        return key(ref.input, ref.line)
+
+    gw = next(n for n in analysis.negotiations if n.input == gw_in and n.id in analysis.correlation.peer)
+    cl = next(n for n in analysis.negotiations if n.id == analysis.correlation.peer[gw.id])
+    init = [m for m in cl.messages if m.exchange == "IKE_SA_INIT" and m.is_request]
+    init_resp = [m for m in gw.messages if m.exchange == "IKE_SA_INIT" and not m.is_request]
+    got_init = [m for m in gw.messages if m.exchange == "IKE_SA_INIT" and m.is_request]
+    got_resp = [m for m in cl.messages if m.exchange == "IKE_SA_INIT" and not m.is_request]
+    # the client's IKE_SA_INIT: the gateway receives it after the client sent it (same second)
+    sent, got = packet(init[0], "sending packet"), packet(got_init[0], "received packet")
+    assert log.time(sent) == log.time(got)
+    assert "bytes)" in log.text(got) and pos[got] > pos[sent]
+    # and its response the other way round
+    sent, got = packet(init_resp[0], "sending packet"), packet(got_resp[0], "received packet")
+    assert pos[got] > pos[sent]
+    # every matched message pair: all receiving lines after all sending lines
+    pairs = 0
+    for sender, receiver in ((cl, gw), (gw, cl)):
+        outs = [m for m in sender.messages if m.direction is Direction.OUT]
+        ins = [m for m in receiver.messages if m.direction is Direction.IN]
+        matched = _match(analysis, outs, ins)
+        for m in outs:
+            r = matched.get(id(m))
+            if r is None:
+                continue
+            pairs += 1
+            send_keys = [key(x.input, x.line) for x in (m.ref, *m.packet_refs)]
+            recv_keys = [key(x.input, x.line) for x in (r.ref, *r.packet_refs)]
+            assert min(pos[k] for k in recv_keys) > max(pos[k] for k in send_keys), (m.exchange, m.mid)
+    assert pairs >= 4
+    # and each input keeps its own line order
+    for i in (0, 1):
+        lines = [k for k in log.order if k >> 40 == i]
+        assert lines == sorted(lines) and len(lines) == log.indexes[i].lines
+
+
+def _two_inputs(tmp_path, a_lines: int, b_lines: int) -> LogModel:
+    a, b = tmp_path / "a.log", tmp_path / "b.log"
+    a.write_text("".join(f"a{n}\n" for n in range(1, a_lines + 1)), encoding="utf-8")
+    b.write_text("".join(f"b{n}\n" for n in range(1, b_lines + 1)), encoding="utf-8")
+    specs, _ = resolve([str(a), str(b)])
+    return LogModel([LineIndex.open(s) for s in specs])
+
+
+@pytest.mark.parametrize("times_go_back", [False, True])
+def test_causal_constraints_only_break_ties(tmp_path, times_go_back):
+    log = _two_inputs(tmp_path, 5, 4)
+    col = log.collector()
+    a_times = (10.0, 10.0, 10.0, 10.0, 11.0) if not times_go_back else (10.0, 10.0, 10.0, 10.0, 9.0)
+    for line, ts in enumerate(a_times, 1):
+        col.record(0, line, 1, ts, 1, "IKE")
+    for line, ts in enumerate((10.0, 10.0, 10.0, 11.0), 1):
+        col.record(1, line, 1, ts, 1, "IKE")
+    after = {
+        key(0, 2): key(1, 2),  # a2 receives what b2 sent: a2 after b2
+        key(1, 3): key(0, 3),  # b3 receives what a3 sent
+        key(0, 1): key(1, 4),  # a1 "receives" b4, a later second: never moves across seconds
+        key(1, 1): key(1, 4),  # within one input: ignored
+        key(0, 4): key(1, 3),  # b3 waits for a3, a4 for b3: a4 after b3
+    }
+    log.adopt(col, {}, after)
+    got = [log.text(k) for k in log.rows]
+    # a2 waits for b2, b3 for a3, a4 for b3; a1 stays first (its "send" is a second later)
+    assert got == ["a1", "b1", "b2", "a2", "a3", "b3", "a4", "a5", "b4"]
+    for i in (0, 1):  # each input keeps its own order, whatever the constraints say
+        lines = [k for k in log.rows if k >> 40 == i]
+        assert lines == sorted(lines)
+    # a cycle of constraints cannot stall the merge or drop a line
+    log2 = _two_inputs(tmp_path, 5, 4)
+    col = log2.collector()
+    for line in range(1, 6):
+        col.record(0, line, 1, 10.0, 1, "IKE")
+    for line in range(1, 5):
+        col.record(1, line, 1, 10.0, 1, "IKE")
+    log2.adopt(col, {}, {key(0, 1): key(1, 1), key(1, 1): key(0, 1)})
+    rows = list(log2.rows)
+    assert sorted(rows) == sorted(set(rows)) and len(rows) == 9
+    for i in (0, 1):
+        lines = [k for k in rows if k >> 40 == i]
+        assert lines == sorted(lines)
+    # without constraints (no analysis yet) the order is the plain one: input by input at a tie
+    log2.adopt(col, {})
+    assert [log2.text(k) for k in log2.rows] == ["a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3", "b4"]

@@ -98,6 +98,18 @@ def _match(analysis, outs: list[Message], ins: list[Message]) -> dict[int, Messa
     return out
 
 
+def matched_pairs(neg: Negotiation, peer: Negotiation, analysis) -> list[tuple[Message, Message]]:
+    """(sent, received) for every message one side sent that the other logged receiving, both
+    ways, matched as the ladder matches them."""
+    out: list[tuple[Message, Message]] = []
+    for a, b in ((neg, peer), (peer, neg)):
+        outs = [m for m in a.messages if m.direction is Direction.OUT]
+        ins = [m for m in b.messages if m.direction is Direction.IN]
+        matched = _match(analysis, outs, ins)
+        out.extend((m, matched[id(m)]) for m in outs if id(m) in matched)
+    return out
+
+
 def build_ladder(neg: Negotiation, peer: Negotiation | None, analysis) -> list[LadderRow]:
     own, other = _side_names(neg, peer)
     mine = list(neg.messages)

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..analysis import Analysis
+from ..correlate.timeline import send_links
 from ..errors import SwandiagError
 from ..ingest.records import InputSpec
 from ..ingest.sources import disk_size, resolve
 from ..pipeline import Options, analyze
+from ..report.ladder import matched_pairs
 from .lineindex import LineIndex
-from .merged import LogModel
+from .merged import LogModel, key
 
 Progress = Callable[[float, str], None]  # (fraction 0..1, what)
 
@@ -61,5 +63,27 @@ def run_analysis(paths: list[str], options: Options, log: LogModel, progress: Pr
     analysis = analyze(paths, replace(options, progress=on_progress, on_event=on_event))
     if progress is not None:
         progress(1.0, "merging")
-    log.stage(log.prepare(collector, analysis.correlation.input_shift))  # the UI thread adopts it
+    after = causal_links(analysis)
+    log.stage(log.prepare(collector, analysis.correlation.input_shift, after))  # the UI thread adopts it
     return analysis
+
+
+def causal_links(analysis: Analysis) -> dict[int, int]:
+    """The merged log's tie-break constraints from the matched messages of paired negotiations:
+    key of a line that receives a message -> key of the last line that sent it."""
+    corr = analysis.correlation
+    out = {key(*recv): key(*send) for recv, send in send_links(analysis.negotiations, corr).items()}
+    by_id = {n.id: n for n in analysis.negotiations}
+    skip = corr.newest_first
+    for n in analysis.negotiations:  # messages the packet alignment left out (sizes differ, ...)
+        peer = by_id.get(corr.peer.get(n.id, ""))
+        if peer is None or not n.id < peer.id or n.input == peer.input or n.input in skip or peer.input in skip:
+            continue
+        for sent, got in matched_pairs(n, peer, analysis):
+            packets = [r.line for r in sent.packet_refs]
+            if sent.retransmits and packets:  # which copy arrived is unknown: the first one sent
+                packets = [min(packets)]
+            last = key(sent.ref.input, max([sent.ref.line, *packets]))
+            for r in (got.ref, *got.packet_refs):
+                out.setdefault(key(r.input, r.line), last)
+    return out

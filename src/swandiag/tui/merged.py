@@ -10,6 +10,12 @@ Big inputs: the merge of time-ordered inputs copies whole runs of keys (bisect +
 filter and the search can run over a slice of rows at a time (`keep_range`, `find_range`) so a
 worker thread does them chunk by chunk, and a re-analysis prepares its new order in the worker
 (`prepare`) while the UI thread only swaps it in (`adopt_prepared`).
+
+Causal ties: most logs have whole-second times, so a second holds many lines of each side. Given
+the analysis' matched messages (`after`: a line that receives a message -> the line that sent it
+on the other side), the merge takes, at equal time, from an input whose next line does not wait
+for a send not yet emitted, so a `received packet` follows its `sending packet`. Constraints
+only break ties: they never move a line across a different time nor within its own input.
 """
 from __future__ import annotations
 
@@ -163,12 +169,14 @@ class LogModel:
         """Where a (re-)analysis records its events; `adopt` swaps them in when it is done."""
         return FactsCollector(self, [LineFacts() for _ in self.indexes])
 
-    def prepare(self, collector: "FactsCollector", shift: dict[int, float]) -> Prepared:
-        """The new facts and merged order (slow on big inputs: call it in a worker thread)."""
+    def prepare(self, collector: "FactsCollector", shift: dict[int, float],
+                after: dict[int, int] | None = None) -> Prepared:
+        """The new facts and merged order (slow on big inputs: call it in a worker thread).
+        `after`: receiving line key -> sending line key, to order equal times causally."""
         collector.finish()
         lines = [ix.lines for ix in self.indexes]
         shift = dict(shift)
-        return Prepared(collector.facts, shift, merge_order(lines, collector.facts, shift), lines)
+        return Prepared(collector.facts, shift, merge_order(lines, collector.facts, shift, after), lines)
 
     def adopt_prepared(self, prepared: Prepared, refilter: bool = True) -> None:
         """Swap in a prepared order (cheap); lines indexed since it was prepared go at the end.
@@ -185,8 +193,9 @@ class LogModel:
         if refilter or not self.filter.active:
             self.apply_filter(self.filter)
 
-    def adopt(self, collector: "FactsCollector", shift: dict[int, float]) -> None:
-        self.adopt_prepared(self.prepare(collector, shift))
+    def adopt(self, collector: "FactsCollector", shift: dict[int, float],
+              after: dict[int, int] | None = None) -> None:
+        self.adopt_prepared(self.prepare(collector, shift, after))
 
     def group_id(self, group: str | None) -> int:
         if not group:
@@ -374,11 +383,14 @@ def scan_rows(match: Callable[[int], bool], rows: array, start: int, count: int,
     return None
 
 
-def merge_order(lines: list[int], facts: list[LineFacts], shift: dict[int, float]) -> array:
+def merge_order(lines: list[int], facts: list[LineFacts], shift: dict[int, float],
+                after: dict[int, int] | None = None) -> array:
     """Every line's key, merged by corrected time; within an input, its own order; equal times go
-    by input. Inputs whose times never go back (the usual case) are merged run by run (bisect
-    and a range copy per run: a big gateway log beside a small client log costs little more
-    than a copy); otherwise a greedy k-way merge of (time, key) like `heapq.merge`."""
+    by input, except that a line in `after` (receive key -> send key) waits, among equal times,
+    until its send has been emitted. Inputs whose times never go back (the usual case) are
+    merged run by run (bisect and a range copy per run: a big gateway log beside a small client
+    log costs little more than a copy); otherwise a greedy k-way merge of (time, key) like
+    `heapq.merge`. Either way O(lines + constraints) beside the copies."""
     present = [i for i, n in enumerate(lines) if n > 0]
     if len(present) <= 1:
         out = array("Q")
@@ -387,8 +399,11 @@ def merge_order(lines: list[int], facts: list[LineFacts], shift: dict[int, float
         return out
     times = {i: _merge_times(lines[i], facts[i] if i < len(facts) else LineFacts(), shift.get(i, 0.0))
              for i in present}
+    after = _tie_constraints(after, times) if after else {}
     if all(all(map(le, t, islice(t, 1, None))) for t in times.values()):
-        return _merge_runs(times)
+        return _merge_runs(times, after)
+    if after:
+        return _merge_lines(times, after)
     streams = [zip(times[i], range(key(i, 1), key(i, lines[i]) + 1)) for i in present]
     return array("Q", (k for _, k in heapq.merge(*streams)))
 
@@ -411,25 +426,104 @@ def _merge_times(n: int, facts: LineFacts, shift: float) -> array:
     return out
 
 
-def _merge_runs(times: dict[int, array]) -> array:
+def _tie_constraints(after: dict[int, int], times: dict[int, array]) -> dict[int, int]:
+    """The constraints that can matter: both lines present, in different inputs, at the same
+    merge time (a tie); the rest could only reorder across times, which they never do."""
+    out: dict[int, int] = {}
+    for recv, send in after.items():
+        i, a = split(recv)
+        j, b = split(send)
+        if i == j or i not in times or j not in times:
+            continue
+        ti, tj = times[i], times[j]
+        if 1 <= a <= len(ti) and 1 <= b <= len(tj) and ti[a - 1] == tj[b - 1]:
+            out[recv] = send
+    return out
+
+
+def _stops(after: dict[int, int], times: dict[int, array]) -> dict[int, list[int]]:
+    """Per input, the 0-based positions where a run must end so that the constraints are looked
+    at again: before a receiving line (its position) and after a sending line (position + 1)."""
+    stops: dict[int, set[int]] = {i: set() for i in times}
+    for recv, send in after.items():
+        i, a = split(recv)
+        j, b = split(send)
+        stops[i].add(a - 1)
+        stops[j].add(b)
+    return {i: sorted(s) for i, s in stops.items()}
+
+
+def _merge_runs(times: dict[int, array], after: dict[int, int] | None = None) -> array:
     """Merge time-sorted inputs: take the longest run of the input with the earliest head that
-    stays before every other input's head."""
+    stays before every other input's head. At a tie, an input whose head waits for a send not
+    yet emitted (`after`) yields to one that does not (all waiting: by input, as without)."""
+    after = after or {}
     out = array("Q")
     pos = {i: 0 for i in times}
     live = sorted(times)
+    stops = _stops(after, times) if after else {}
+    emitted: set[int] = set()  # sending keys emitted so far
+    sends = set(after.values())
+
+    def waits(i: int) -> bool:
+        need = after.get(key(i, pos[i] + 1))
+        return need is not None and need not in emitted
+
     while live:
         if len(live) == 1:
             i = live[0]
             out.extend(range(key(i, pos[i] + 1), key(i, len(times[i])) + 1))
             break
-        heads = sorted((times[i][pos[i]], i) for i in live)
-        (_, i), (t2, j) = heads[0], heads[1]
+        heads = sorted((times[i][pos[i]], waits(i) if after else False, i) for i in live)
+        t1, _, i = heads[0]
         ts, p = times[i], pos[i]
-        end = bisect_right(ts, t2, p) if i < j else bisect_left(ts, t2, p)
-        end = max(end, p + 1)
+        if len(heads) == 1:
+            end = len(ts)
+        else:
+            t2, _, j = heads[1]
+            if not after:
+                end = bisect_right(ts, t2, p) if i < j else bisect_left(ts, t2, p)
+            elif t1 < t2:
+                end = bisect_left(ts, t2, p)
+            else:  # a tie that `i` won: its lines at this time, up to the next constraint
+                end = bisect_right(ts, t2, p)
+            end = max(end, p + 1)
+        if after:
+            st = stops[i]
+            k = bisect_right(st, p)  # the next stop after the head (the head itself goes)
+            if k < len(st) and st[k] < end:
+                end = st[k]
+            last = key(i, end)  # a run holds a send only as its last line (a stop follows each)
+            if last in sends:
+                emitted.add(last)
         out.extend(range(key(i, p + 1), key(i, end) + 1))
         pos[i] = end
         if end >= len(ts):
+            live.remove(i)
+    return out
+
+
+def _merge_lines(times: dict[int, array], after: dict[int, int]) -> array:
+    """A greedy k-way merge line by line (inputs whose times go back somewhere), heads compared
+    by (time, waits for an unemitted send, input)."""
+    out = array("Q")
+    pos = {i: 0 for i in times}
+    live = sorted(times)
+    emitted: set[int] = set()
+    while live:
+        best = None
+        for i in live:
+            k = key(i, pos[i] + 1)
+            need = after.get(k)
+            cand = (times[i][pos[i]], need is not None and need not in emitted, i)
+            if best is None or cand < best:
+                best = cand
+        i = best[2]
+        k = key(i, pos[i] + 1)
+        out.append(k)
+        emitted.add(k)
+        pos[i] += 1
+        if pos[i] >= len(times[i]):
             live.remove(i)
     return out
 
