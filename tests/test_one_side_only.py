@@ -9,7 +9,8 @@ printed:
                names the other end's log and levels — never a root cause this side cannot see;
   INCONCLUSIVE no error/warning finding, but `one-side-only` saying what to collect;
   CLEAN        nothing failed in this log (successes; a client whose SA the gateway dropped silently);
-  SILENT       this log holds no negotiation at all (the packets never arrived): nothing to say yet.
+  NOTHING_RECEIVED  this charon log holds no negotiation at all (the packets never arrived): no
+               error/warning, only the info `no-ike-traffic` (check UDP 500/4500, collect the client's log).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from swandiag.rules.records import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures"
-SYMPTOM, INCONCLUSIVE, CLEAN, SILENT = "symptom+inconclusive", "inconclusive", "clean", "silent"
+SYMPTOM, INCONCLUSIVE, CLEAN, NOTHING_RECEIVED = "symptom+inconclusive", "inconclusive", "clean", "nothing-received"
 # symptom-level findings: what one end sees of the other's decision (they name no cause)
 SYMPTOMS = {"auth-failed", "modecfg-failed", "half-open-timeout", "rekey-failed", "peer-unreachable"}
 
@@ -58,7 +59,9 @@ EXPECT: dict[str, tuple[str, str]] = {
     "corpus/lab/ok-ikev2-cert-stroke": (CLEAN, CLEAN),
     "corpus/lab/ok-ikev2-cert": (CLEAN, CLEAN),
     "corpus/lab/ok-ikev2-eap": (CLEAN, CLEAN),
-    "corpus/lab/peer-unreachable": (SILENT, "peer-unreachable"),
+    # gw: only daemon start-up/shutdown (firewall drops UDP 500/4500): the "I see nothing in the
+    # log" case says so (no-ike-traffic, info) instead of saying nothing
+    "corpus/lab/peer-unreachable": (NOTHING_RECEIVED, "peer-unreachable"),
     "corpus/lab/pool-exhausted": ("pool-exhausted", SYMPTOM),  # client2: INTERNAL_ADDRESS_FAILURE
     "corpus/lab/proposal-mismatch-esp": ("esp-proposal-mismatch", INCONCLUSIVE),  # same NO_PROP as kernel-no-esp
     "corpus/lab/proposal-mismatch-ike-v1": ("ike-proposal-mismatch", "ike-proposal-mismatch"),
@@ -81,7 +84,7 @@ EXPECT: dict[str, tuple[str, str]] = {
     "corpus/racoon/a-psk-xauth-modecfg-success": (CLEAN, CLEAN),
     "corpus/racoon/c-phase1-no-proposal-chosen": ("ike-proposal-mismatch", "ike-proposal-mismatch"),
     "corpus/racoon/e-xauth-wrong-password": ("xauth-auth-failed", "xauth-auth-failed"),
-    "corpus/racoon/g-peer-unreachable-timeout": (SILENT, "peer-unreachable"),
+    "corpus/racoon/g-peer-unreachable-timeout": (NOTHING_RECEIVED, "peer-unreachable"),  # same, charon gw
     "corpus/racoon/h-dpd-peer-dead": (CLEAN, "dpd-dead-peer"),  # gw log ends before its DPD gives up
     "lab-extra/aggressive-mode-psk": ("aggressive-mode-psk", SYMPTOM),
     "lab-extra/dh-group-retry": (CLEAN, CLEAN),
@@ -104,6 +107,13 @@ LEVEL_TOO_LOW = {
     ("corpus/lab/proposal-mismatch-esp", "client"), ("corpus/lab/expired-cert", "client"),
     ("corpus/lab/untrusted-ca", "client"), ("corpus/lab/no-matching-peer-config", "client"),
     ("lab-extra/psk-missing", "client"), ("lab-extra/no-private-key", "client"),
+}
+# this side's log shows the root cause itself (a finding that needs nothing more, no other
+# signature's symptom): one-side-only would wrongly send the user to the other end's log
+CAUSE_SHOWN = {
+    ("corpus/lab/eap-wrong-password", "gateway"), ("corpus/lab/ts-unacceptable", "client"),
+    ("corpus/lab/xauth-wrong-password", "client"), ("corpus/racoon/e-xauth-wrong-password", "client"),
+    ("corpus/lab/san-mismatch", "gateway"), ("corpus/lab/no-certreq", "gateway"),
 }
 SCENARIOS = sorted(EXPECT)
 COLLECT_GATEWAY = "collect the gateway's charon log from daemon start with ike=2, cfg=2"
@@ -140,11 +150,16 @@ def test_one_log_only(scenario: str, side: str, run):
     serious = [f for f in analysis.findings if f.severity is not Severity.INFO]
     one_side = [f for f in analysis.findings if f.id == "one-side-only"]
     expected_ids = json.loads((FIX / scenario / "label.json").read_text())["swandiag"]["expect"]
-    if want == CLEAN or want == SILENT:
+    if want == CLEAN or want == NOTHING_RECEIVED:
         assert not serious, [f.id for f in serious]
         assert not one_side
-        if want == SILENT:
+        if want == NOTHING_RECEIVED:
             assert not analysis.negotiations
+            silent = [f for f in analysis.findings if f.id == "no-ike-traffic"]
+            assert silent and silent[0].severity is Severity.INFO, [f.id for f in analysis.findings]
+            assert any(COLLECT_CLIENT in c for c in silent[0].collect), silent[0].collect
+        else:
+            assert "no-ike-traffic" not in [f.id for f in analysis.findings]
         return
     if want == INCONCLUSIVE:
         assert not serious, f"a cause this log cannot show: {[f.id for f in serious]}"
@@ -153,6 +168,8 @@ def test_one_log_only(scenario: str, side: str, run):
         assert not [f.id for f in serious if f.id not in SYMPTOMS and f.id not in expected_ids], "a wrong root cause"
     else:
         assert serious and serious[0].id == want, [f.id for f in serious]
+        if (scenario, side) in CAUSE_SHOWN:  # no "collect the other end's log" beside it
+            assert not one_side, f"one-side-only beside the root cause {want}"
         return
     # inconclusive: say exactly which log to collect, of the other end only
     assert one_side and one_side[0].inconclusive and one_side[0].severity is Severity.INFO

@@ -49,6 +49,9 @@ class InputSummary:
     local_ids: list[str] = field(default_factory=list)  # configured local ids (dump `id =`, defaults)
     loaded_certs: list[str] = field(default_factory=list)  # subjects of loaded certificates (CA ones too)
     own_identities: list[str] = field(default_factory=list)  # local_ids + cert subjects + their CNs
+    # Whether IKE ever reached the daemon: a line starting a negotiation or a 'received packet'
+    ike_traffic: bool = False
+    started_line: int | None = None  # line of the daemon's start banner (charon, racoon)
 
 
 @dataclass(slots=True)

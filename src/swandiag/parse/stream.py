@@ -159,6 +159,7 @@ class ParsedInput:
         racoon_levels: set[str] = set()
         daemons_seen: set[Daemon] = set()
         negotiating = False
+        received = False  # a 'received packet' line (any IKE packet reached the daemon)
         markers = _useful_markers(groups)  # level markers that could still raise a level
         neg_prefixes = _levels.NEGOTIATION
         first = last = prev = None
@@ -263,6 +264,8 @@ class ParsedInput:
                             markers = _infer_level(line, markers, groups)
                         if not negotiating and line.startswith(neg_prefixes):
                             negotiating = True
+                        if not received and line.startswith("received packet"):
+                            received = True
                         continue
                     # ---- line by line: every other format, and what the fast pattern left
                     if fth is not None:
@@ -351,11 +354,14 @@ class ParsedInput:
                                 racoon_levels.add(group)
                             if not negotiating and msg.startswith(neg_prefixes):
                                 negotiating = True
+                            if not received and msg.startswith("received packet"):
+                                received = True
                             if host and host_seen is None:
                                 host_seen = s.host = host
                             if version is None and msg[:1] in "S@" and (
                                     msg.startswith(_BANNER) or msg.startswith(_RACOON_BANNER)):
                                 version = s.daemon_version = _version(msg)
+                                s.started_line = ev.line
                     elif r is HOLD:
                         if not held:
                             held_line, held_off = lineno, off
@@ -409,6 +415,7 @@ class ParsedInput:
         if not level_known and negotiating and fmt not in (LogFormat.RACOON, LogFormat.MACOS_SYSLOG):
             for g in ("IKE",):
                 groups.setdefault(g, 1)
+        s.ike_traffic = negotiating or received
         s.level_sufficient, s.level_advice = _levels.judge(
             fmt, s.format_details, groups, negotiating, racoon_levels or None)
         s.format_details["levels_printed"] = level_known

@@ -105,6 +105,76 @@ def by_input(analysis: Analysis, shared: dict[Any, Any]) -> dict[int, list[Negot
     return got[2]
 
 
+@dataclass(slots=True)
+class Loc:
+    path: str
+    line: int
+
+
+@dataclass(slots=True)
+class InputFacts:
+    """One log input as the run sees it (`on = "run"`, `items = "inputs"`)."""
+
+    name: str
+    format: str
+    daemon: str | None
+    daemon_version: str | None
+    started: bool  # the daemon's start banner is in the log
+    first: float | None
+    last: float | None
+    span: float  # seconds between its first and last timestamp (0 when unknown)
+    negotiations: int  # negotiations built from it
+    ike_traffic: bool  # a line of a negotiation or a 'received packet' (InputSummary.ike_traffic)
+    loc: Loc  # what a finding cites: the start banner, else line 1
+    text: str  # the cited line's gist
+    side: str  # of its negotiations; 'gateway' when it has none (a daemon nobody reached answers no one)
+    facts: dict[str, Any] = field(default_factory=dict)  # {fact.input}, {fact.window} …
+
+
+@dataclass(slots=True)
+class RunFacts:
+    """Run-level facts for `on = "run"` conditions (what no single negotiation carries)."""
+
+    inputs: list[InputFacts]
+    negotiations: list[Negotiation]
+
+
+def run_facts(analysis: Analysis, shared: dict[Any, Any]) -> RunFacts:
+    got = shared.get("run_facts")
+    if got is not None and got[0] is analysis and got[1] == len(analysis.negotiations):
+        return got[2]
+    per_input = by_input(analysis, shared)
+    inputs = []
+    for i, summary in enumerate(analysis.inputs):
+        if summary.kind != "log":
+            continue
+        span = (summary.last - summary.first) if summary.first is not None and summary.last is not None else 0.0
+        window = (f"{_clock(summary.first)} to {_clock(summary.last)} UTC ({span:.0f} s)" if span else "?")
+        daemon = getattr(summary.daemon, "value", summary.daemon)
+        inputs.append(InputFacts(
+            name=summary.spec.name, format=getattr(summary.format, "value", str(summary.format)), daemon=daemon,
+            daemon_version=summary.daemon_version, started=summary.started_line is not None,
+            first=summary.first, last=summary.last, span=span, negotiations=len(per_input.get(i, ())),
+            ike_traffic=summary.ike_traffic, loc=Loc(summary.spec.name, summary.started_line or 1),
+            text=((f"{daemon or 'daemon'} {summary.daemon_version or ''} started; " if summary.started_line else "")
+                  + f"log covers {window}, {len(per_input.get(i, ()))} negotiation(s)").replace("  ", " "),
+            side=_majority_side(per_input.get(i, ())),
+            facts={"input": summary.spec.name, "window": window, "daemon_version": summary.daemon_version or "?"}))
+    facts = RunFacts(inputs, list(analysis.negotiations))
+    shared["run_facts"] = (analysis, len(analysis.negotiations), facts)
+    return facts
+
+
+def _majority_side(negs: Any) -> str:
+    sides = [side_of(n) for n in negs]
+    return "client" if sides and sides.count("client") > sides.count("gateway") else "gateway"
+
+
+def _clock(ts: float) -> str:
+    import time
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts))
+
+
 def side_of(neg: Negotiation) -> str | None:
     if neg.side is Side.GATEWAY:
         return "gateway"

@@ -19,10 +19,10 @@ from typing import Any
 from ..negotiation.records import EventRef
 from ..negotiation.retention import facts_of
 from ..parse.event import Event
-from .case import SIDES, Case, Hit
+from .case import SIDES, Case, Hit, run_facts
 from .values import Op, SignatureError, lookup, norm, parse_ops
 
-ON_VALUES = ("gateway", "client", "any", "both", "lint")
+ON_VALUES = ("gateway", "client", "any", "both", "lint", "run")
 COLLECTIONS = ("messages", "observations", "events", "children", "certs", "auth", "deletes", "siblings")
 COMMON = {"on", "cite", "min", "max"}
 
@@ -40,6 +40,8 @@ class Items:
     def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
         if self.on == "lint":
             return self._lint(case, captures)
+        if self.on == "run":
+            return self._lint(case, captures, run_facts(case.analysis, case.shared))
         results = [self._side(case, side, captures) for side in _sides(self.on, case)]
         if self.on == "both":
             return None if any(r is None for r in results) or not results else [h for r in results for h in r]
@@ -48,8 +50,9 @@ class Items:
             return None
         return [h for r in ok for h in r]
 
-    def _lint(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
-        model = case.analysis.lint
+    def _lint(self, case: Case, captures: dict[str, Any], model: Any = None) -> list[Hit] | None:
+        """Over a list of the lint model, or of the run facts (`on = "run"`, see case.RunFacts)."""
+        model = case.analysis.lint if model is None else model
         if model is None:
             return None
         items = [x for v in lookup(model, self.collection) for x in (v if isinstance(v, (list, tuple)) else [v])]
@@ -136,6 +139,8 @@ class Fact:
     def eval(self, case: Case, captures: dict[str, Any]) -> list[Hit] | None:
         if self.on == "lint":
             return self._check(case.analysis.lint, "config", case, captures) if case.analysis.lint is not None else None
+        if self.on == "run":
+            return self._check(run_facts(case.analysis, case.shared), "run", case, captures)
         results = []
         for side in _sides(self.on, case):
             neg = case.negotiation(side)
@@ -325,6 +330,8 @@ def _hit(case: Case, side: str, collection: str, item: Any) -> Hit:
 def _fact_evidence(case: Case, side: str, root: Any, path: str) -> list[Hit]:
     """Proposal sets point at their lines; lint facts may carry file/line."""
     head = path.split(".")[0]
+    if side == "run":
+        return []
     if side != "config":
         refs = getattr(getattr(root, head, None), "refs", None)
         return [Hit(side, r, None) for r in refs[:3]] if refs else []
@@ -338,8 +345,9 @@ def _loc_hit(item: Any) -> Hit | None:
     path, line = getattr(loc, "path", None), getattr(loc, "line", None)
     if not path:
         return None
-    label = getattr(item, "name", None) or getattr(item, "subject", None) or type(item).__name__
-    return Hit("config", None, None, {}, text=str(label), source=str(path), line=int(line or 0))
+    label = getattr(item, "text", None) or getattr(item, "name", None) or getattr(item, "subject", None) or type(item).__name__
+    side = getattr(item, "side", None) if isinstance(getattr(item, "side", None), str) else "config"
+    return Hit(side, None, None, {}, text=str(label), source=str(path), line=int(line or 0))
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -364,10 +372,10 @@ def parse_condition(spec: Any, where: str, on: str = "any") -> Any:
     cite = bool(spec.get("cite", True))
     if "items" in spec:  # generic form: { items = "certs", where = { ... } } (any side or the lint model)
         spec = {**{k: v for k, v in spec.items() if k not in ("items", "where")}, str(spec["items"]): spec.get("where", {})}
-        if on != "lint" and next(k for k in spec if k not in COMMON | {"same"}) not in COLLECTIONS:
+        if on not in ("lint", "run") and next(k for k in spec if k not in COMMON | {"same"}) not in COLLECTIONS:
             raise SignatureError(f"{where}: items must be one of {', '.join(COLLECTIONS)} (or any list of the lint model with on = \"lint\")")
     kinds = [k for k in ("all", "any", "not", "sequence", "fact", "present", "observation", *COLLECTIONS) if k in spec]
-    if on == "lint" and not kinds:
+    if on in ("lint", "run") and not kinds:
         kinds = [k for k in spec if k not in COMMON | {"same"}][:1]
     if len(kinds) != 1:
         raise SignatureError(f"{where}: a condition needs exactly one of all/any/not/sequence/fact/present/"
@@ -457,7 +465,7 @@ def required_codes(cond: Any) -> list[Requirement]:
                 return []
             alternatives.extend(reqs[0])
         return [tuple(alternatives)]
-    if isinstance(cond, Items) and cond.collection == "observations" and cond.min >= 1 and cond.on != "lint":
+    if isinstance(cond, Items) and cond.collection == "observations" and cond.min >= 1 and cond.on not in ("lint", "run"):
         patterns: list[str] = []
         for op in cond.where.get("code", ()):
             if op.name in ("has-any", "in") and all(isinstance(x, str) for x in op.arg):

@@ -12,6 +12,7 @@ import regex
 from ..analysis import Analysis
 from .case import SIDES, Case, Hit, build_cases
 from .conditions import codes_allow, required_codes
+from .lint_source import LINT_PREFIX
 from .placeholders import fill
 from .ranking import rank
 from .records import Evidence, Finding, Fix
@@ -25,9 +26,10 @@ _SIDE_ORDER = {"gateway": 0, "client": 1, "config": 2}
 
 
 def evaluate(analysis: Analysis, signatures: Iterable[Signature]) -> list[Finding]:
+    signatures = list(signatures)
     cases = build_cases(analysis)
     shared = cases[0].shared if cases else {}
-    merged: dict[str, Finding] = {}
+    found: list[tuple[Finding, Case]] = []
     for sig in signatures:
         targets = cases if sig.scope == "case" else [Case(analysis, {}, shared=shared)]
         needs = required_codes(sig.when)  # observation codes without which it cannot match
@@ -36,8 +38,35 @@ def evaluate(analysis: Analysis, signatures: Iterable[Signature]) -> list[Findin
                 continue
             finding = match(sig, case)
             if finding is not None:
-                _merge(merged, finding)
+                found.append((finding, case))
+    merged: dict[str, Finding] = {}
+    for finding in _settled(found, {s.id: s for s in signatures}):
+        _merge(merged, finding)
     return rank(list(merged.values()), {s.id: s.explains for s in signatures})
+
+
+def _settled(found: list[tuple[Finding, Case]], sigs: dict[str, Signature]) -> list[Finding]:
+    """Drops an inconclusive (meta) finding of a case when a root cause shown by that case's own
+    log explains it: a finding of the same negotiation whose signature needs nothing more (not
+    inconclusive, no `collect`), is no other log signature's symptom (listed in no `explains`;
+    lint signatures' `explains` only fold configuration evidence), lists
+    the meta id in its `explains`, and cites evidence of the side whose log is there."""
+    symptoms = {x for s in sigs.values() if not s.id.startswith(LINT_PREFIX) for x in s.explains}
+    out: list[Finding] = []
+    for finding, case in found:
+        sig = sigs[finding.id]
+        if sig.inconclusive and case.sides and any(
+                _settles(other, sigs[other.id], finding, case, symptoms)
+                for other, other_case in found if other_case is case and other is not finding):
+            continue
+        out.append(finding)
+    return out
+
+
+def _settles(root: Finding, sig: Signature, meta: Finding, case: Case, symptoms: set[str]) -> bool:
+    if sig.inconclusive or sig.collect or sig.id in symptoms or meta.id not in sig.explains:
+        return False
+    return any(e.side in case.sides for e in root.evidence)
 
 
 def match(sig: Signature, case: Case) -> Finding | None:

@@ -61,8 +61,10 @@ class Overview(Vertical):
         table = self.query_one("#findings", DataTable)
         table.clear()
         for i, f in enumerate(view.findings):
-            table.add_row(Text(SEVERITY_ICON[f.severity], SEVERITY_STYLE[f.severity]),
-                          Text(clean(f.title), SEVERITY_STYLE[f.severity] if i == 0 else ""),
+            title = Text(clean(f.title), SEVERITY_STYLE[f.severity] if i == 0 else "dim" if f.explained_by else "")
+            if f.explained_by:  # a symptom: say of what, so nobody fixes it first
+                title.append(f"  ← symptom of {', '.join(f.explained_by)}", "italic dim")
+            table.add_row(Text(SEVERITY_ICON[f.severity], SEVERITY_STYLE[f.severity]), title,
                           f"{f.confidence:.0%}", ", ".join(short(n) for n in f.negotiations[:3]), key=str(i))
         if not view.findings:
             table.add_row("", Text("no finding: nothing known went wrong", "green"), "", "", key="none")
