@@ -16,8 +16,8 @@ import regex
 from ..parse.event import Daemon
 from ..parse.templates import split_payloads
 from .records import Direction, Negotiation, Side
+from ..limits import REGEX_TIMEOUT
 
-REGEX_TIMEOUT = 0.05
 # charon: `received XAuth vendor ID`, `received draft-ietf-ipsec-nat-t-ike-02\n vendor ID`
 _VENDOR = regex.compile(r"^\s*received (?P<vendor>.+?) vendor ID\s*$")
 _RULE_KEYS = {"platform", "weight", "init_exact", "init_has", "init_lacks", "auth_has", "v1_has",

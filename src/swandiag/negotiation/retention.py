@@ -23,6 +23,7 @@ from collections.abc import Callable
 import regex
 
 from ..parse.event import Event
+from ..limits import REGEX_TIMEOUT as _TIMEOUT
 
 _CACHE_MAX = 1 << 16
 # lines a reader would want even without a template (not used by any rule as such)
@@ -30,7 +31,6 @@ _WORTH_KEEPING = regex.compile(
     r"fail|error|unable|invalid|cannot|can't|could not|not (?:found|supported|implemented|allowed)|refus|reject"
     r"|denied|time(?:d )?out|unacceptable|mismatch|abort|expired|unknown|vendor ID|no \w+ (?:found|available)",
     regex.IGNORECASE)
-_TIMEOUT = 0.05
 
 
 def worth_keeping(text: str) -> bool:

@@ -38,8 +38,8 @@ from pathlib import Path
 import regex
 
 from .event import Daemon, Event
+from ..limits import REGEX_TIMEOUT
 
-REGEX_TIMEOUT = 0.05  # seconds per match; log text is hostile
 DATA_PACKAGE = "swandiag.parse.template_data"
 FACT_TYPES = ("str", "int", "hex", "lower", "payloads", "proposals", "ts", "endpoint", "idpair")
 _TEMPLATE_KEYS = {
@@ -120,14 +120,20 @@ def convert(raw: str, kind: str) -> object:
     if kind == "endpoint":
         return parse_endpoint(raw)
     if kind == "idpair":
-        m = _IDPAIR.match(raw.strip(), timeout=REGEX_TIMEOUT)
+        try:
+            m = _IDPAIR.match(raw.strip(), timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            m = None
         return [m.group("addr"), m.group("id")] if m else [raw, None]
     return raw
 
 
 def parse_endpoint(raw: str) -> list[object]:
     """`192.0.2.1[4500]` → ['192.0.2.1', 4500]; `%any` → ['%any', None]."""
-    m = _ENDPOINT.match(raw.strip(), timeout=REGEX_TIMEOUT)
+    try:
+        m = _ENDPOINT.match(raw.strip(), timeout=REGEX_TIMEOUT)
+    except TimeoutError:
+        m = None
     if not m:
         return [raw, None]
     port = m.group("port")

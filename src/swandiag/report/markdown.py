@@ -10,6 +10,7 @@ import regex
 
 from .ladder import LadderRow
 from .model import FindingRow, NegotiationRow, Report
+from ..limits import REGEX_TIMEOUT
 
 # Markdown punctuation that can start markup anywhere in a line; `_` only where it is not
 # inside a word (GFM ignores intraword underscores, so IKE_SA_INIT stays readable).
@@ -22,9 +23,9 @@ def esc(text: str | None, *, line_start: bool = False) -> str:
     """Escape inline text: HTML first (so `&lt;` shows as typed), then markdown punctuation;
     `line_start` when the text begins a line (a leading '#', '-' or '1.' would start a block)."""
     text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPECIAL.sub(lambda m: "\\" + m.group(0), text, timeout=1.0)
+    text = _SPECIAL.sub(lambda m: "\\" + m.group(0), text, timeout=REGEX_TIMEOUT)
     if line_start:
-        text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, timeout=1.0)
+        text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, timeout=REGEX_TIMEOUT)
     return text.replace("\n", " ")
 
 

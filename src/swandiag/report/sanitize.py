@@ -11,6 +11,8 @@ import unicodedata
 
 import regex
 
+from ..limits import REGEX_TIMEOUT as _TIMEOUT
+
 # Order matters: whole sequences first (so their parameters go too), then lone bytes.
 _SEQUENCES = regex.compile(
     r"""
@@ -27,7 +29,6 @@ _SEQUENCES = regex.compile(
 
 # Tabs become a space: renderers align columns themselves.
 _KEEP = frozenset()
-_TIMEOUT = 1.0
 
 
 def _is_control(ch: str) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 import regex
 
 from ..analysis import Analysis
+from ..limits import REGEX_TIMEOUT
 from .case import SIDES, Case, Hit, build_cases
 from .conditions import codes_allow, required_codes
 from .lint_source import LINT_PREFIX
@@ -97,7 +98,7 @@ def match(sig: Signature, case: Case) -> Finding | None:
 def _about_present_side(text: str, case: Case) -> bool:
     """A collect line naming only `{gateway.*}` / `{client.*}` of absent sides is about another
     situation (e.g. 'collect the gateway's log' when the gateway's log is the one we have)."""
-    sides = {m.group(1) for m in _SIDE_PLACEHOLDER.finditer(text, timeout=0.05)}
+    sides = {m.group(1) for m in _SIDE_PLACEHOLDER.finditer(text, timeout=REGEX_TIMEOUT)}
     return not sides or any(case.present(s) for s in sides)
 
 

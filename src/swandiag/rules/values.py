@@ -14,8 +14,8 @@ from typing import Any, Iterable
 import regex
 
 from ..errors import SwandiagError
+from ..limits import REGEX_TIMEOUT
 
-REGEX_TIMEOUT = 0.05  # seconds per application; log text is hostile
 
 OPERATORS = {
     "equals", "not", "in", "not-in", "contains", "contains-any", "has", "lacks", "has-any",

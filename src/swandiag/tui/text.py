@@ -5,9 +5,8 @@ import regex
 from rich.style import Style
 from rich.text import Text
 
+from ..limits import UI_REGEX_TIMEOUT as REGEX_TIMEOUT
 from ..report.sanitize import strip_controls
-
-REGEX_TIMEOUT = 0.05  # seconds per search over one line; log text is hostile
 
 # What an admin scans a charon/racoon line for. Order: first match wins a span.
 _HIGHLIGHTS: tuple[tuple[str, regex.Pattern], ...] = tuple(

@@ -7,6 +7,7 @@ from typing import Protocol
 import regex
 
 from ..event import Daemon, LogFormat
+from ...limits import REGEX_TIMEOUT as TIMEOUT
 
 # Event fields from one line, in this order:
 # (time key: str | float | None, host, daemon, pid, thread, group, level, sa_name, sa_id, text, ident, cont)
@@ -34,7 +35,6 @@ retransmit giving creating installing adding deleted unable sending checkout que
 reinitiating rekeying reauthenticating restarting sending lease assigning peer-config vici
 dropped starting SIGTERM SIGINT plugin plugins interface interfaces known processing
 """.split())
-TIMEOUT = 0.05  # seconds; only fallback/sniff paths use patterns, all linear
 
 
 class LineParser(Protocol):
