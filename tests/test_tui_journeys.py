@@ -4,10 +4,10 @@ follow mode on a growing file; export."""
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 import pytest
+import regex
 from textual.widgets import DataTable, Input
 
 from swandiag.tui.app import SwandiagApp
@@ -15,7 +15,7 @@ from swandiag.tui.findings import FindingsPanel
 from swandiag.tui.logview import MergedLogView
 from swandiag.tui.merged import split
 
-from tui_support import CORPUS, expected, scenario_inputs, settle
+from tui_support import CORPUS, expected, log_at, scenario_inputs, settle
 
 pytestmark = pytest.mark.timeout(120)
 SCENARIO = "lab/no-certreq"
@@ -163,11 +163,7 @@ async def _test_redacted_view_hides_identities_on_screen():
     app = SwandiagApp(scenario_inputs(SCENARIO))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        logview = app.query_one(MergedLogView)
-        row = app.log_model.find(__import__("regex").compile("carol@example.com"), 0)
-        logview.go(row)
-        await pilot.pause()
+        logview = await log_at(pilot, app.log_model.find(regex.compile("carol@example.com"), 0))
         assert "carol@example.com" in "".join(s.text for s in logview.render_line(logview.cursor - round(logview.scroll_y)))
         await pilot.press("r")
         await pilot.pause()
@@ -193,13 +189,8 @@ async def _test_help_palette_and_quit():
     assert app.return_code in (0, None)
 
 
-def test_bad_input_is_one_line(tmp_path):
+def test_bad_input_is_one_line(tmp_path, monkeypatch):
     from swandiag.cli import main
 
-    env = os.environ.copy()
-    os.environ["SWANDIAG_FORCE_TUI"] = "1"
-    try:
-        assert main(["tui", str(tmp_path / "missing.log")]) == 2
-    finally:
-        os.environ.clear()
-        os.environ.update(env)
+    monkeypatch.setenv("SWANDIAG_FORCE_TUI", "1")
+    assert main(["tui", str(tmp_path / "missing.log")]) == 2

@@ -22,7 +22,7 @@ from swandiag.tui.app import SwandiagApp
 from swandiag.tui.logview import MergedLogView
 from swandiag.tui.merged import SHIFT, LineFacts, key, merge_order
 
-from tui_support import CORPUS, scenario_inputs, settle
+from tui_support import CORPUS, log_at, scenario_inputs, settle
 
 pytestmark = pytest.mark.timeout(60)
 SCENARIO = "lab/no-certreq"
@@ -101,10 +101,7 @@ async def _test_search_in_worker():
     app = SwandiagApp(scenario_inputs(SCENARIO))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        logview = app.query_one(MergedLogView)
-        logview.go(0)
-        await pilot.pause()
+        logview = await log_at(pilot, 0)
 
         # a first query, held inside its worker, then a second one typed by the user
         gate, entered = threading.Event(), threading.Event()

@@ -28,3 +28,14 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def log_at(pilot, row: int):
+    """Switch to the merged log (view 3) and put its cursor on `row`; returns the log view."""
+    from swandiag.tui.logview import MergedLogView
+
+    await pilot.press("3")
+    logview = pilot.app.query_one(MergedLogView)
+    logview.go(row)
+    await pilot.pause()
+    return logview

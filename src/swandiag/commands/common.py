@@ -10,6 +10,7 @@ from ..pipeline import Options
 
 _OFFSET = re.compile(r"^(?P<path>.+)=(?P<sign>[+-]?)(?P<num>\d+(?:\.\d+)?)(?P<unit>s|m|h)?$")
 _UNIT = {"s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+FAIL_ON = {"error": 2, "warning": 1, "never": None}  # --fail-on → lowest Severity value that fails
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:

@@ -105,7 +105,7 @@ def run(args) -> int:
         d = summary_dict(parsed.summary, max(0, args.show_unrecognised))
         probs = parsed.problems()
         d["problems"] = probs
-        if parsed.summary.lines or not any("read error" in p or "cannot" in p for p in probs):
+        if parsed.summary.lines or not parsed.stats.problems:  # read errors only
             readable += 1
         results.append(d)
     if args.output == "json":

@@ -12,8 +12,7 @@ import sys
 import textwrap
 
 from ..errors import ExitCode, SwandiagError
-
-FAIL_ON = {"error": 2, "warning": 1, "never": None}
+from .common import FAIL_ON
 
 
 def register(sub) -> None:

@@ -8,9 +8,7 @@ import sys
 
 from ..parse.event import LogFormat
 from ..errors import ExitCode, SwandiagError
-from .common import add_input_arguments, options_from_args, warn
-
-FAIL_ON = {"error": 2, "warning": 1, "never": None}  # Severity values
+from .common import FAIL_ON, add_input_arguments, options_from_args, warn
 
 
 def register(sub) -> None:

@@ -40,7 +40,7 @@ def open_ui(paths: list[str], options, follow: bool = False, subtitle: str | Non
 
         app = SwandiagApp(paths, options, follow=follow, subtitle=subtitle)
         code = app.run()
-        result = int(code) if app.return_code and app.return_code != 0 and code else int(code or ExitCode.OK)
+        result = int(code or ExitCode.OK)
     finally:
         if spool:
             os.unlink(spool)

@@ -93,7 +93,7 @@ def score_pair(a: NegotiationFeatures, b: NegotiationFeatures, window: TimeWindo
         score += W_SIZED_PACKET * sized + W_UNSIZED_PACKET * unsized
         evidence.append(E.PACKET_SEQUENCE)
     sequence = E.PACKET_SEQUENCE in evidence
-    if a.local_addr and a.remote_addr and b.local_addr and b.remote_addr:
+    if _endpoints_known(a, b):
         near = a.local_addr == b.remote_addr
         far = a.remote_addr == b.local_addr
         if near and far:

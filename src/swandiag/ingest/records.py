@@ -52,7 +52,6 @@ class IngestProblem:
     input: str
     message: str
     fatal: bool = False
-    lineno: int | None = None
 
 
 @dataclass(slots=True)

@@ -45,7 +45,7 @@ def _head(path: str, compression: Compression, n: int = SNIFF_BYTES) -> bytes:
     try:
         with open_member(path, compression) as fh:
             return fh.read(n)
-    except (OSError, EOFError, ValueError, Exception):  # noqa: BLE001 - corrupt archives too
+    except Exception:  # noqa: BLE001 - corrupt archives too
         return b""
 
 
@@ -59,7 +59,7 @@ def _looks_binary(head: bytes) -> bool:
     return bad > len(sample) // 20
 
 
-def classify_head(head: bytes, name: str = "") -> str:
+def classify_head(head: bytes) -> str:
     """'log' | 'config' | 'cert' | 'profile' | 'other' for the first bytes of a file."""
     from ..parse.detect import sniff
     from ..parse.event import LogFormat
@@ -99,7 +99,7 @@ def classify_path(path: str) -> str:
             magic = fh.read(8)
     except OSError:
         return "other"
-    return classify_head(_head(path, compression_of(magic)), os.path.basename(path))
+    return classify_head(_head(path, compression_of(magic)))
 
 
 def _member(path: str) -> Member:
@@ -200,14 +200,9 @@ def split_paths(paths: list[str]) -> tuple[list[str], list[str]]:
 
 
 def disk_size(spec: InputSpec) -> int:
-    """Bytes an input holds on disk (compressed members count as read: an estimate)."""
-    total = 0
-    for member in spec.members:
-        try:
-            total += os.path.getsize(member.path)
-        except OSError:
-            pass
-    return total
+    """Bytes an input holds on disk, as resolve() measured them (compressed members count as
+    read: an estimate)."""
+    return sum(member.size for member in spec.members)
 
 
 def resolve(paths: list[str]) -> tuple[list[InputSpec], list[IngestProblem]]:

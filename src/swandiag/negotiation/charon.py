@@ -21,9 +21,10 @@ from ..analysis import InputSummary
 from ..parse.event import Event
 from ..parse.templates import classify, observation_for
 from .charon_state import Draft, finish, side_of
+from .evidence import endpoint, ep_text, hex8, ref
 from .retention import facts_of
 from .records import (
-    AuthStep, Certificate, Delete, Direction, EventRef, Message, Negotiation,
+    AuthStep, Certificate, Delete, Direction, Message, Negotiation,
     Role,
 )
 
@@ -63,22 +64,6 @@ _ERROR_NOTIFIES = {
     "FAIL_CP_REQ", "NO_ADD_SAS", "SINGLE_PAIR", "TEMP_FAIL", "NO_CHILD_SA", "INVAL_SPI",
     "INVAL_MID", "INVAL_HASH", "UNEXPECT_NAT", "INVAL_PAYLOAD", "PLD_MALFORMED",
 }
-
-
-def _ref(ev: Event) -> EventRef:
-    return EventRef(ev.input, ev.line)
-
-
-def _endpoint(value) -> tuple[str | None, int | None]:
-    if isinstance(value, list) and len(value) == 2:
-        return value[0], value[1] if isinstance(value[1], int) else None
-    return None, None
-
-
-def _hex8(value) -> str | None:
-    if not isinstance(value, str) or not value:
-        return None
-    return value.lower().zfill(8) if len(value) <= 8 else value.lower()
 
 
 class CharonBuilder:
@@ -165,7 +150,7 @@ class CharonBuilder:
             self.restart(ev)
             return None
         if kind == "net.packet" and f.get("dir") == "out":
-            self.last_sent = (ev.ts, _endpoint(f.get("dst")))
+            self.last_sent = (ev.ts, endpoint(f.get("dst")))
         if ev.sa_id is not None:
             self.tagged = True
             d = self.for_uid(ev.sa_id, ev)
@@ -197,7 +182,7 @@ class CharonBuilder:
                 return d
             if thread in self.held:
                 if kind == "net.packet" and "size" in f and f.get("dir") == "out":
-                    d = self.by_endpoint(_endpoint(f.get("dst")))
+                    d = self.by_endpoint(endpoint(f.get("dst")))
                     if d is not None:
                         self.settle(d, thread)
                         self.held_fallback.pop(thread, None)
@@ -238,12 +223,12 @@ class CharonBuilder:
                 self.flush_pending(thread)
                 self.ctx.pop(thread, None)
                 self.pending[thread] = [ev]
-                self.guess[thread] = self.by_endpoint(_endpoint(f.get("src")))
+                self.guess[thread] = self.by_endpoint(endpoint(f.get("src")))
                 return None
             if thread in self.pending:
                 self.pending[thread].append(ev)
                 return None
-            return self.ctx.get(thread) or self.by_endpoint(_endpoint(f.get("dst")))
+            return self.ctx.get(thread) or self.by_endpoint(endpoint(f.get("dst")))
         if thread in self.pending:
             buffered = self.pending[thread]
             buffered.append(ev)
@@ -308,7 +293,7 @@ class CharonBuilder:
             return None
         f = facts_of(ev)
         for name in _PEER_ADDR_FACTS:
-            addr, port = _endpoint(f[name]) if isinstance(f.get(name), list) else (f.get(name), None)
+            addr, port = endpoint(f[name]) if isinstance(f.get(name), list) else (f.get(name), None)
             if isinstance(addr, str) and addr in self.by_addr:
                 return self.by_endpoint((addr, port))
         return None
@@ -445,7 +430,7 @@ def _cn(subject: str) -> str | None:
 
 # -- handlers (kind -> effect on the draft) ---------------------------------------------------
 def _packet(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
-    src, dst = _endpoint(f.get("src")), _endpoint(f.get("dst"))
+    src, dst = endpoint(f.get("src")), endpoint(f.get("dst"))
     if f.get("dir") == "in":
         b.remember_remote(d, src)
         d.neg.local.addr, d.neg.local.port = dst
@@ -471,26 +456,19 @@ def _message(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
         d.fragment(direction, ev)
         return
     msg = Message(exchange=exchange, mid=f.get("mid"), direction=direction, is_request=is_request,
-                  payloads=payloads, ts=ev.ts, ref=_ref(ev))
+                  payloads=payloads, ts=ev.ts, ref=ref(ev))
     d.add_message(msg)
     if direction is Direction.IN and d.last_in_packet is not None:
         pf = facts_of(d.last_in_packet)
         msg.size = pf.get("size")
-        msg.src, msg.dst = _ep_text(pf.get("src")), _ep_text(pf.get("dst"))
-        msg.packet_refs.append(_ref(d.last_in_packet))
+        msg.src, msg.dst = ep_text(*endpoint(pf.get("src"))), ep_text(*endpoint(pf.get("dst")))
+        msg.packet_refs.append(ref(d.last_in_packet))
         d.last_in_packet = None
     for p in payloads:
         if p.startswith("N(") and p[2:-1] in _ERROR_NOTIFIES:
             d.observe(ev, f"notify-{'received' if direction is Direction.IN else 'sent'}:{p[2:-1]}")
         if p.startswith("EAP/"):
             d.saw_eap = True
-
-
-def _ep_text(value) -> str | None:
-    addr, port = _endpoint(value)
-    if addr is None:
-        return None
-    return f"{addr}[{port}]" if port is not None else addr
 
 
 def _start(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
@@ -551,7 +529,7 @@ def _selected(b, d, ev, f):
     p = f.get("proposal", "")
     ps = _proposal_set(d, p)
     ps.selected = p
-    ps.refs.append(_ref(ev))
+    ps.refs.append(ref(ev))
     if ps is d.neg.esp_proposals:
         d.last_esp = p
 
@@ -564,7 +542,7 @@ def _proposal_list(which: str):
         if props:
             ps = _proposal_set(d, props[0])
             setattr(ps, which, list(props))
-            ps.refs.append(_ref(ev))
+            ps.refs.append(ref(ev))
     return handler
 
 
@@ -574,12 +552,12 @@ _configured_proposals = _proposal_list("configured")
 
 def _ike_unacceptable(b, d, ev, f):
     d.neg.ike_proposals.unacceptable = True
-    d.neg.ike_proposals.refs.append(_ref(ev))
+    d.neg.ike_proposals.refs.append(ref(ev))
 
 
 def _esp_unacceptable(b, d, ev, f):
     d.neg.esp_proposals.unacceptable = True
-    d.neg.esp_proposals.refs.append(_ref(ev))
+    d.neg.esp_proposals.refs.append(ref(ev))
 
 
 def _no_acceptable(b, d, ev, f):
@@ -595,18 +573,18 @@ def _auth_myself(b, d, ev, f):
     d.neg.local_id = f.get("identity") or d.neg.local_id
     result = f.get("result")
     d.neg.auth.append(AuthStep("local", f.get("identity"), f.get("method"),
-                               None if result is None else result == "successful", _ref(ev)))
+                               None if result is None else result == "successful", ref(ev)))
 
 
 def _auth_ok(b, d, ev, f):
     d.neg.remote_id = d.neg.remote_id or f.get("identity")
-    d.neg.auth.append(AuthStep("remote", f.get("identity"), f.get("method"), True, _ref(ev)))
+    d.neg.auth.append(AuthStep("remote", f.get("identity"), f.get("method"), True, ref(ev)))
 
 
 def _auth_failed(method: str):
     def handler(b, d, ev, f):
         ident = f.get("identity") or f.get("remote_id")
-        d.neg.auth.append(AuthStep("remote", ident, method, False, _ref(ev)))
+        d.neg.auth.append(AuthStep("remote", ident, method, False, ref(ev)))
     return handler
 
 
@@ -614,7 +592,7 @@ def _xauth(ok: bool):
     def handler(b, d, ev, f):
         who = "local" if f.get("myself") else "remote"
         d.neg.xauth_user = f.get("identity") or d.neg.xauth_user
-        d.neg.auth.append(AuthStep(who, f.get("identity"), "XAuth", ok, _ref(ev)))
+        d.neg.auth.append(AuthStep(who, f.get("identity"), "XAuth", ok, ref(ev)))
         d.saw_xauth = True
     return handler
 
@@ -628,13 +606,13 @@ def _eap_identity(b, d, ev, f):
 def _eap_ok(b, d, ev, f):
     d.saw_eap = True
     d.neg.auth.append(AuthStep("remote" if d.neg.role is Role.RESPONDER else "local",
-                               d.neg.eap_identity, f.get("method") or "EAP", True, _ref(ev)))
+                               d.neg.eap_identity, f.get("method") or "EAP", True, ref(ev)))
 
 
 def _cert(direction: Direction):
     def handler(b, d, ev, f):
         kind = str(f.get("cert_kind", "end entity")).removesuffix(" cert")
-        d.neg.certs.append(Certificate(f.get("subject", ""), kind, direction, _ref(ev)))
+        d.neg.certs.append(Certificate(f.get("subject", ""), kind, direction, ref(ev)))
     return handler
 
 
@@ -669,7 +647,7 @@ def _child_establishing(b, d, ev, f):
 
 def _child_established(b, d, ev, f):
     c = d.child(f.get("child"), f.get("cuid"), ev)
-    c.spi_in, c.spi_out = _hex8(f.get("spi_i")), _hex8(f.get("spi_o"))
+    c.spi_in, c.spi_out = hex8(f.get("spi_i")), hex8(f.get("spi_o"))
     ts_l, ts_r = f.get("ts_l") or [], f.get("ts_r") or []
     c.ts_local, c.ts_remote = " ".join(ts_l) or None, " ".join(ts_r) or None
     c.proposal = c.proposal or d.last_esp
@@ -685,8 +663,8 @@ def _child_established(b, d, ev, f):
 def _child_closing(b, d, ev, f):
     c = d.child(f.get("child"), f.get("cuid"), ev)
     c.closed_at = ev.ts
-    c.spi_in = c.spi_in or _hex8(f.get("spi_i"))
-    c.spi_out = c.spi_out or _hex8(f.get("spi_o"))
+    c.spi_in = c.spi_in or hex8(f.get("spi_i"))
+    c.spi_out = c.spi_out or hex8(f.get("spi_o"))
 
 
 def _child_rekeyed(b, d, ev, f):
@@ -696,17 +674,17 @@ def _child_rekeyed(b, d, ev, f):
 
 def _delete_ike(b, d, ev, f):
     direction = Direction.OUT if f.get("dir") == "out" else Direction.IN
-    d.neg.deletes.append(Delete("IKE_SA", direction, d.delete_reason(direction), ev.ts, _ref(ev)))
+    d.neg.deletes.append(Delete("IKE_SA", direction, d.delete_reason(direction), ev.ts, ref(ev)))
     d.deleted = True
 
 
 def _delete_child(b, d, ev, f):
     direction = Direction.OUT if f.get("dir") == "out" else Direction.IN
-    d.neg.deletes.append(Delete("CHILD_SA", direction, d.delete_reason(direction), ev.ts, _ref(ev)))
+    d.neg.deletes.append(Delete("CHILD_SA", direction, d.delete_reason(direction), ev.ts, ref(ev)))
 
 
 def _half_open(b, d, ev, f):
-    d.neg.deletes.append(Delete("IKE_SA", Direction.OUT, "half-open-timeout", ev.ts, _ref(ev)))
+    d.neg.deletes.append(Delete("IKE_SA", Direction.OUT, "half-open-timeout", ev.ts, ref(ev)))
     d.deleted = True
 
 
@@ -732,7 +710,7 @@ def _replaced(b, d, ev, f):
             continue
         if ident and ident in (old.neg.remote_id, old.neg.eap_identity, old.neg.xauth_user, old.peer_user):
             old.deleted = True
-            old.neg.deletes.append(Delete("IKE_SA", Direction.OUT, "uniqueness", ev.ts, _ref(ev)))
+            old.neg.deletes.append(Delete("IKE_SA", Direction.OUT, "uniqueness", ev.ts, ref(ev)))
             if old is not d:
                 old.observe(ev, "replaced-by-duplicate")
             return

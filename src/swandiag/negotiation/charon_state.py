@@ -5,9 +5,10 @@ from array import array
 from dataclasses import dataclass, field
 
 from ..parse.event import Event
+from .evidence import ep_text, ref
 from .retention import facts_of
 from .records import (
-    ChildSA, Direction, EventRef, Message, Negotiation, Observation, Outcome, Role, Side, Stage,
+    ChildSA, Direction, Message, Negotiation, Observation, Outcome, Role, Side, Stage,
 )
 
 # Observation code -> failure_reason (short, stable); the first fatal one names the failure.
@@ -101,7 +102,7 @@ class Draft:
             n.conn = ev.sa_name
 
     def observe(self, ev: Event, code: str) -> None:
-        self.neg.observations.append(Observation(code=code, ts=ev.ts, ref=EventRef(ev.input, ev.line),
+        self.neg.observations.append(Observation(code=code, ts=ev.ts, ref=ref(ev),
                                                  detail=dict(facts_of(ev))))
 
     # -- messages ---------------------------------------------------------------------------
@@ -113,9 +114,7 @@ class Draft:
     def fragment(self, direction: Direction, ev: Event) -> None:
         self.saw_fragments = True
         if direction is Direction.IN:
-            self._frag_in += 1
-            if self.last_in_packet is not None:
-                self.last_in_packet = self.last_in_packet  # size kept from the first fragment
+            self._frag_in += 1  # last_in_packet stays: the size is the first fragment's
         else:
             last = self._last(Direction.OUT)
             if last is not None:
@@ -131,12 +130,10 @@ class Draft:
         msg = self._last(Direction.OUT)
         if msg is None:
             return
-        ref = EventRef(ev.input, ev.line)
         if msg.size is None:
             msg.size = f.get("size")
-            msg.src = f"{src[0]}[{src[1]}]" if src[1] is not None else src[0]
-            msg.dst = f"{dst[0]}[{dst[1]}]" if dst[1] is not None else dst[0]
-        msg.packet_refs.append(ref)
+            msg.src, msg.dst = ep_text(*src), ep_text(*dst)
+        msg.packet_refs.append(ref(ev))
 
     def retransmit(self, mid) -> None:
         for msg in reversed(self.neg.messages):
@@ -152,7 +149,7 @@ class Draft:
         else:
             c = ChildSA(name=name, uid=uid)
             self.neg.children.append(c)
-        c.refs.append(EventRef(ev.input, ev.line))
+        c.refs.append(ref(ev))
         return c
 
     def delete_reason(self, direction: Direction) -> str | None:

@@ -50,6 +50,13 @@ def endpoint(value: object) -> tuple[str | None, int | None]:
     return None, None
 
 
+def ep_text(addr: str | None, port: int | None) -> str | None:
+    """An endpoint as a Message prints it: 'addr[port]', 'addr' without a port, None without an address."""
+    if addr is None:
+        return None
+    return f"{addr}[{port}]" if port is not None else addr
+
+
 def hex8(value: object) -> str | None:
     """An SPI as 8 lower-case hex digits ('1c24246' → '01c24246')."""
     if not isinstance(value, str) or not value:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..analysis import InputSummary
 from ..parse.event import Daemon, Event
-from .evidence import attach, endpoint, facts, hex8, kind, observe, ref
+from .evidence import attach, endpoint, ep_text, facts, hex8, kind, observe, ref
 from .records import (
     AuthStep, ChildSA, Delete, Direction, Endpoint, Message, Negotiation, Observation, Outcome, Role,
     Side, Stage,
@@ -468,12 +468,6 @@ def _is_request(d: _Draft, exchange: str, direction: Direction) -> bool:
     return (direction is Direction.OUT) == (initiator is Role.INITIATOR)
 
 
-def _fmt(addr: str | None, port: int | None) -> str | None:
-    if addr is None:
-        return None
-    return f"{addr}[{port}]" if port is not None else addr
-
-
 def _packet(b: _Builder, d: _Draft, ev: Event, f: dict) -> None:
     direction = Direction.IN if f.get("dir") == "in" else Direction.OUT
     exchange = _exchange_now(d)
@@ -490,7 +484,7 @@ def _packet(b: _Builder, d: _Draft, ev: Event, f: dict) -> None:
     msg = Message(
         exchange=exchange, mid=mid, direction=direction, is_request=is_request, payloads=(),
         ts=ev.ts, ref=ref(ev), size=f.get("size") if isinstance(f.get("size"), int) else None,
-        src=_fmt(*endpoint(src)), dst=_fmt(*endpoint(dst)), packet_refs=[ref(ev)],
+        src=ep_text(*endpoint(src)), dst=ep_text(*endpoint(dst)), packet_refs=[ref(ev)],
     )
     d.neg.messages.append(msg)
     d.last_msg = msg

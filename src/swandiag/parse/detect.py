@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .event import LogFormat
-from .paste import Decoration, continues, too_long, wrap_guess, detect_decoration, is_journal_marker, join, wrap_width
+from .paste import Decoration, continues, detect_decoration, is_journal_marker, join, wrap_candidate, wrap_width
 
 SNIFF_LINES = 400
 
@@ -56,11 +56,8 @@ def _unwrapped(text: list[str]) -> list[str] | None:
     """The sample with lines a mail client hard-wrapped joined again (by shape only: no line
     much over 100 characters, and a line whose first word would not have fitted on the line
     before it continues that line), or None if it does not look wrapped."""
-    lengths = [len(x.rstrip()) for x in text if x.strip()]
-    if len(lengths) < 2 or too_long(text) > 0.02 * len(lengths):
-        return None
-    width = wrap_guess(text)
-    if width < 50:
+    width = wrap_candidate(text)
+    if width is None:
         return None
     out: list[str] = []
     for line in text:

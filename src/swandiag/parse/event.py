@@ -59,7 +59,3 @@ class Event:
     # Filled lazily by parse.templates.classify(): template id ('' = classified, no template matched)
     kind: str | None = None
     facts: dict[str, object] | None = None
-
-    @property
-    def raw_lines(self) -> int:
-        return self.nlines

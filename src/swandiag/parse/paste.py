@@ -167,14 +167,8 @@ def wrap_width(lines: list[str], parse) -> int | None:
     """The width a mail client hard-wrapped these lines at, or None: no line much longer than
     ~100 characters, and lines the format's parser rejects that are the rest of a line which
     had no room for their first word."""
-    n = len(lines)
-    if n < 2:
-        return None
-    lengths = [len(x.rstrip()) for x in lines if x.strip()]
-    if len(lengths) < 2 or too_long(lines) > 0.02 * len(lengths):
-        return None
-    width = wrap_guess(lines)
-    if width < 50:
+    width = wrap_candidate(lines)
+    if width is None:
         return None
     wrapped = failed = 0
     prev = ""
@@ -195,6 +189,17 @@ def wrap_width(lines: list[str], parse) -> int | None:
     if wrapped >= 1 and wrapped >= 0.6 * max(failed, 1):
         return width
     return None
+
+
+def wrap_candidate(lines: list[str]) -> int | None:
+    """The width these lines may have been hard-wrapped at, judged by shape alone (at least
+    two non-empty lines, hardly any line much over 100 characters, a width of 50 or more),
+    or None."""
+    lengths = [len(x.rstrip()) for x in lines if x.strip()]
+    if len(lengths) < 2 or too_long(lines) > 0.02 * len(lengths):
+        return None
+    width = wrap_guess(lines)
+    return width if width >= 50 else None
 
 
 def too_long(lines: list[str]) -> int:

@@ -367,7 +367,7 @@ class ParsedInput:
                             held_line, held_off = lineno, off
                         held += 1
                     elif r is not None and pending is not None:
-                        if wrap and r is line and _wrapped(self, block, lineno - base, strip, line, wrap):
+                        if wrap and r is line and _wrapped(block, lineno - base, strip, line, wrap):
                             _rejoin(pending, line)
                             n_wrapped += 1
                         elif pending.cont is None:
@@ -376,7 +376,7 @@ class ParsedInput:
                             pending.cont.append(r)
                         pending.nlines += 1
                         n_cont += 1
-                    elif wrap and pending is not None and _wrapped(self, block, lineno - base, strip, line, wrap, True):
+                    elif wrap and pending is not None and _wrapped(block, lineno - base, strip, line, wrap, True):
                         _rejoin(pending, line)  # the rest of a line a mail client wrapped
                         pending.nlines += 1
                         n_cont += 1
@@ -413,8 +413,7 @@ class ParsedInput:
         if s.daemon is None:
             s.daemon = _daemon_name(fmt, daemons_seen)
         if not level_known and negotiating and fmt not in (LogFormat.RACOON, LogFormat.MACOS_SYSLOG):
-            for g in ("IKE",):
-                groups.setdefault(g, 1)
+            groups.setdefault("IKE", 1)
         s.ike_traffic = negotiating or received
         s.level_sufficient, s.level_advice = _levels.judge(
             fmt, s.format_details, groups, negotiating, racoon_levels or None)
@@ -490,8 +489,7 @@ def _resniff(ahead: list[str], fmt: LogFormat, details: dict) -> FormatGuess | N
     return guess
 
 
-def _wrapped(parsed: "ParsedInput", block: Block, i: int, strip, line: str, width: int,
-             indented: bool = False) -> bool:
+def _wrapped(block: Block, i: int, strip, line: str, width: int, indented: bool = False) -> bool:
     """Is this physical line the rest of the previous one, hard-wrapped by a mail client?"""
     if i <= 0:
         return False
@@ -530,7 +528,7 @@ _APPLE = frozenset((Daemon.APPLE_IKEV2, Daemon.APPLE_NE))
 def _daemon_name(fmt: LogFormat, seen: set[Daemon] = frozenset()) -> str | None:  # type: ignore[assignment]
     """InputSummary.daemon: which negotiation builder reads this input ("apple" = the macOS
     builder, which also hands racoon lines of a Mac log to the racoon builder)."""
-    if fmt in (LogFormat.RACOON,):
+    if fmt is LogFormat.RACOON:
         return "racoon"
     if fmt is LogFormat.MACOS_UNIFIED:
         return "apple"

@@ -81,7 +81,7 @@ class Clock:
         if v != 0:
             return v  # type: ignore[return-value]
         base, frac = split_fraction(key) if self.fractional else (key, 0.0)
-        if base is not key and base != key:
+        if base is not key:  # split_fraction returns `key` itself when there is no fraction
             v = self._cache.get(base, 0)
             if v == 0:
                 v = self._parse(base)

@@ -27,15 +27,12 @@ _SEQUENCES = regex.compile(
     regex.VERBOSE,
 )
 
-# Tabs become a space: renderers align columns themselves.
-_KEEP = frozenset()
-
 
 def _is_control(ch: str) -> bool:
     cat = unicodedata.category(ch)
     # Cc: C0/C1 controls; Cf: bidi overrides & zero-width tricks (U+202E, U+2066...);
     # Zl/Zp: line/paragraph separators that would break a one-line excerpt.
-    return cat in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") and ch not in _KEEP
+    return cat in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
 
 
 def strip_controls(text: str) -> str:

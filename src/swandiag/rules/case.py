@@ -207,7 +207,7 @@ def build_cases(analysis: Analysis) -> list[Case]:
     return cases
 
 
-def _assign(group: list[Negotiation], analysis: Analysis, shared: dict[Any, Any] | None = None) -> dict[str, Negotiation]:
+def _assign(group: list[Negotiation], analysis: Analysis, shared: dict[Any, Any]) -> dict[str, Negotiation]:
     sides: dict[str, Negotiation] = {}
     undecided = []
     for neg in group:
@@ -221,7 +221,7 @@ def _assign(group: list[Negotiation], analysis: Analysis, shared: dict[Any, Any]
         if not free:
             break
         if len(free) == 2:
-            per_input = by_input(analysis, {} if shared is None else shared)
+            per_input = by_input(analysis, shared)
             counts = len(per_input.get(neg.input, ()))
             others = [n for n in group if n is not neg]
             other_counts = max((len(per_input.get(o.input, ())) for o in others), default=0)

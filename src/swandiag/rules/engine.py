@@ -13,7 +13,7 @@ from ..analysis import Analysis
 from ..limits import REGEX_TIMEOUT
 from .case import SIDES, Case, Hit, build_cases
 from .conditions import codes_allow, required_codes
-from .lint_source import LINT_PREFIX
+from .lint_source import is_lint_signature
 from .placeholders import fill
 from .ranking import rank
 from .records import Evidence, Finding, Fix
@@ -52,7 +52,7 @@ def _settled(found: list[tuple[Finding, Case]], sigs: dict[str, Signature]) -> l
     inconclusive, no `collect`), is no other log signature's symptom (listed in no `explains`;
     lint signatures' `explains` only fold configuration evidence), lists
     the meta id in its `explains`, and cites evidence of the side whose log is there."""
-    symptoms = {x for s in sigs.values() if not s.id.startswith(LINT_PREFIX) for x in s.explains}
+    symptoms = {x for s in sigs.values() if not is_lint_signature(s) for x in s.explains}
     out: list[Finding] = []
     for finding, case in found:
         sig = sigs[finding.id]

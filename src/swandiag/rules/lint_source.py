@@ -16,17 +16,20 @@ LINT_PREFIX = "lint-"
 
 
 def is_lint_signature(sig) -> bool:
+    """A `lint-*` signature, or a finding of one."""
     return sig.id.startswith(LINT_PREFIX)
 
 
 def lint_for(paths: list[str], analysis: Analysis, version: str | None = None):
     """The LintModel for a run, or None when no input is a config, certificate or profile."""
     from .. import lint
+    from ..lint.loader import load
     from ..lint.records import LogIdentity
 
     if not paths:
         return None
-    model = lint.load(paths, strongswan_version=version or _gateway_version(analysis), now=_log_time(analysis))
+    # the checks run once, below, when the model has the logs' platforms and identities
+    model = load(paths, strongswan_version=version or _gateway_version(analysis), now=_log_time(analysis))
     if not model.files:
         return None
     model.client_platforms = sorted({n.client_platform for n in analysis.negotiations if n.client_platform})
@@ -69,19 +72,18 @@ def _log_time(analysis: Analysis) -> float | None:
     return max(lasts) if lasts else None
 
 
-def fold(findings: Iterable[Finding], signatures: Iterable | None = None) -> list[Finding]:
+def fold(findings: Iterable[Finding], signatures: Iterable) -> list[Finding]:
     """A config-only finding that explains a log finding becomes evidence of that finding
     (the higher-ranked one), so the diagnosis keeps its top finding and cites file:line.
     Only the signature's own `explains` count (not what those explain in turn)."""
     ranked = list(findings)
-    direct = {s.id: set(s.explains) for s in signatures or ()}
-    out: list[Finding] = []
+    direct = {s.id: set(s.explains) for s in signatures}
     folded: set[int] = set()
     for i, f in enumerate(ranked):
-        if not f.id.startswith(LINT_PREFIX) or not f.explains:
+        if not is_lint_signature(f) or not f.explains:
             continue
-        wanted = direct.get(f.id, set(f.explains))
-        target = next((g for g in ranked if g.id in wanted and not g.id.startswith(LINT_PREFIX)), None)
+        wanted = direct.get(f.id, ())
+        target = next((g for g in ranked if g.id in wanted and not is_lint_signature(g)), None)
         if target is None:
             continue
         target.evidence.extend(e for e in f.evidence if e not in target.evidence)
@@ -94,7 +96,4 @@ def fold(findings: Iterable[Finding], signatures: Iterable | None = None) -> lis
             target.fix.client.setdefault(key, value)
         target.references.extend(r for r in f.references if r not in target.references)
         folded.add(i)
-    for i, f in enumerate(ranked):
-        if i not in folded:
-            out.append(f)
-    return out
+    return [f for i, f in enumerate(ranked) if i not in folded]

@@ -37,7 +37,7 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-int(f.severity), -f.rank, -f.confidence, f.title))
 
 
-def clock(ts: float | None, tz_utc: bool = True) -> str:
+def clock(ts: float | None) -> str:
     """HH:MM:SS.mmm of a corrected time (UTC: the same on every machine, for snapshots)."""
     if ts is None:
         return "--:--:--.---"

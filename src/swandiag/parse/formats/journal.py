@@ -143,7 +143,7 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
     if lines and lines[0].startswith("__CURSOR=") or any(x.startswith("__REALTIME_TIMESTAMP=") for x in body[:50]):
         p = ExportParser({})
         ok = sum(1 for x in lines if p.parse(x) is not None)
-        n = sum(1 for x in lines) or 1
+        n = len(lines) or 1
         out[LogFormat.JOURNAL_EXPORT] = (ok / n, {"_module": "journal", "output": "export"})
     if not any(x.startswith("$ ") for x in body):
         bs = bare_score(body)

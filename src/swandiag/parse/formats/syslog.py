@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..event import Daemon, LogFormat
 from .base import split_core
+from .racoon import LEVELS as RACOON_LEVELS
 
 FORMATS = (LogFormat.SYSLOG, LogFormat.JOURNAL_TEXT, LogFormat.MACOS_SYSLOG)
 _MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
@@ -19,7 +20,6 @@ CHARON_IDENTS = {"charon", "charon-systemd", "charon-nm", "charon-cmd", "ipsec",
 APPLE_IDENTS = {"racoon": Daemon.RACOON, "NEIKEv2Provider": Daemon.APPLE_IKEV2, "neagent": Daemon.APPLE_IKEV2,
                 "nesessionmanager": Daemon.APPLE_NE, "NetworkExtension": Daemon.APPLE_NE, "nehelper": Daemon.APPLE_NE,
                 "pppd": Daemon.APPLE_NE, "configd": Daemon.OTHER}
-RACOON_LEVELS = ("INFO", "DEBUG", "DEBUG2", "ERROR", "WARNING", "NOTIFY")
 _ASL_LEVELS = {"<Debug>": "DEBUG", "<Info>": "INFO", "<Notice>": "NOTICE", "<Warning>": "WARNING",
                "<Error>": "ERROR", "<Critical>": "ERROR", "<Alert>": "ERROR", "<Emergency>": "ERROR"}
 
