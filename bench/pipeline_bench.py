@@ -92,8 +92,11 @@ def measure(paths: list[str], src: str, profile: str | None) -> dict:
     import resource
 
     sys.path.insert(0, src)
-    from swandiag import pipeline
+    import gc
 
+    from swandiag import cli, pipeline
+
+    gc.set_threshold(*getattr(cli, "GC_THRESHOLDS", gc.get_threshold()))  # as `swandiag` runs
     spent: dict[str, float] = {}
     for (mod_name, fn_name), stage in STAGES.items():
         mod = importlib.import_module(mod_name)

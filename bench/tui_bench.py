@@ -79,8 +79,12 @@ MAX_WAIT_S = 1800.0
 async def _measure(path: str, search: str | None, max_wait: float) -> dict:
     from textual.widgets import ProgressBar
 
+    import gc
+
+    from swandiag import cli
     from swandiag.tui.app import SwandiagApp
 
+    gc.set_threshold(*getattr(cli, "GC_THRESHOLDS", gc.get_threshold()))  # as `swandiag` runs
     out: dict = {"key_latency_s": [], "stall_s": [], "keys_before_analysis": 0, "analysed_s": None}
     app = SwandiagApp([path])
     t0 = time.perf_counter()

@@ -52,3 +52,50 @@ def test_fractions():
 
 def test_garbage_is_none():
     assert Clock(tz=UTC).epoch("not a time") is None
+
+
+# ---- the hour memo: a new second is its hour's epoch plus minutes and seconds
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SHAPES = ("%b %e %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%z", "%a, %Y-%m-%d, %H:%M:%S",
+           "%d.%m.%Y %H:%M:%S")
+
+
+def _strftime(t: dt.datetime, fmt: str) -> str:
+    return t.strftime(fmt.replace("%e", f"{t.day:2d}"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31)),
+       st.sampled_from(_SHAPES), st.sampled_from(["UTC", "Europe/Zurich", "America/New_York", "Australia/Lord_Howe"]))
+def test_memoised_seconds_match_the_calendar(when, fmt, tz):
+    """Stamps of one hour, read through the memo, are the calendar's epoch for each one."""
+    tzinfo = zone(tz)
+    clock = Clock(tz=tzinfo, ref=ref(2026, 11, 30), year=when.year)
+    for m, s in ((0, 0), (when.minute, when.second), (59, 59), (17, 3)):
+        t = when.replace(minute=m, second=s, microsecond=0)
+        assert clock.epoch(_strftime(t, fmt)) == t.replace(tzinfo=tzinfo).timestamp(), t
+
+
+def test_memo_in_an_hour_with_a_half_hour_shift():
+    """Lord Howe Island moves its clocks by 30 minutes at 02:00: 02:00-02:29 do not exist."""
+    tzinfo = zone("Australia/Lord_Howe")
+    clock = Clock(tz=tzinfo, ref=ref(2026, 11, 30))
+    for stamp, t in (("2026-10-04 01:59:59", dt.datetime(2026, 10, 4, 1, 59, 59)),
+                     ("2026-10-04 02:45:00", dt.datetime(2026, 10, 4, 2, 45)),
+                     ("2026-10-04 02:31:07", dt.datetime(2026, 10, 4, 2, 31, 7))):
+        assert clock.epoch(stamp) == t.replace(tzinfo=tzinfo).timestamp(), stamp
+
+
+def test_memo_across_a_daylight_saving_change():
+    c = Clock(tz=zone("Europe/Zurich"), ref=ref(2026, 11, 30))
+    spring = c.epoch("Mar 29 03:00:00") - c.epoch("Mar 29 01:59:59")  # 02:00 → 03:00 in 2026
+    assert spring == 1.0
+    assert c.epoch("Oct 25 03:30:00") - c.epoch("Oct 25 01:30:00") == 3 * 3600.0  # 03:00 → 02:00
+
+
+def test_out_of_range_fields_are_unreadable():
+    c = Clock(tz=UTC, ref=ref(2026, 11, 30))
+    assert c.epoch("Nov 29 22:15:43") is not None
+    assert c.epoch("Nov 29 22:75:43") is None and c.epoch("Nov 29 24:15:43") is None

@@ -97,3 +97,12 @@ def test_classify_never_raises(text):
         kind = T.classify(ev)
         assert isinstance(kind, str)
         assert (ev.facts is None) == (kind == "")
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("192.0.2.1[4500]", ["192.0.2.1", 4500]), ("%any", ["%any", None]), (" 10.0.0.1[500] ", ["10.0.0.1", 500]),
+    ("2001:db8::1[4500]", ["2001:db8::1", 4500]), ("a[1][2]", ["a[1]", 2]), ("x[1a]", ["x[1a]", None]),
+    ("x[]", ["x[]", None]), ("a[1]b", ["a[1]b", None]), ("", ["", None]),
+])
+def test_endpoint_splits_only_a_trailing_port(raw, want):
+    assert T.parse_endpoint(raw) == want

@@ -109,6 +109,14 @@ def _decode(raw: list[bytes], stats: ReadStats) -> tuple[list[str], list[int]]:
     return lines, sizes
 
 
+def _may_hold_long_line(data: bytes) -> bool:
+    """Could a line in `data` be longer than MAX_LINE? Such a line covers a whole aligned
+    window of MAX_LINE // 2 bytes without a newline; looking for a newline in each window is
+    a few memchr calls per MiB, where splitting would build an object per line."""
+    step = MAX_LINE // 2
+    return any(data.find(b"\n", k, k + step) < 0 for k in range(0, len(data) - step + 1, step))
+
+
 def read_blocks(spec: InputSpec, stats: ReadStats, digest=None) -> Iterator[Block]:
     """The input as Blocks of decoded lines (the parse stage's fast path)."""
     digest = digest if digest is not None else hashlib.sha256()
@@ -153,10 +161,16 @@ def read_blocks(spec: InputSpec, stats: ReadStats, digest=None) -> Iterator[Bloc
                 skipping = True
                 stats.long_lines += 1
             continue
-        data = carry + chunk[:last_nl] if carry else chunk[:last_nl]
-        carry = chunk[last_nl + 1:]
-        raw = data.split(b"\n")
-        if len(data) > MAX_LINE * len(raw):  # some line may be too long: cut each one
+        # `data`: whole lines, each with its "\n" (one copy of the chunk, none when it ends
+        # with a newline and nothing was carried over)
+        cut = last_nl + 1
+        if carry:
+            data = carry + memoryview(chunk)[:cut]
+        else:
+            data = chunk if cut == len(chunk) else chunk[:cut]
+        carry = chunk[cut:]
+        if _may_hold_long_line(data):  # cut each over-long line
+            raw = data[:-1].split(b"\n")
             while raw:
                 long_at = next((i for i, b in enumerate(raw) if len(b) > MAX_LINE), None)
                 part = raw if long_at is None else raw[: long_at + 1]
@@ -174,7 +188,6 @@ def read_blocks(spec: InputSpec, stats: ReadStats, digest=None) -> Iterator[Bloc
                 raw = [] if long_at is None else raw[long_at + 1:]
         elif data.isascii() and b"\r" not in data and b"\x00" not in data:
             # the common case: decode the whole block once, split lines only if asked for
-            data += b"\n"
             block = Block(lineno, offset, None, None, data.decode("ascii"))
             yield block
             # counted after the consumer had the block (the parse stage counts while parsing)
@@ -183,11 +196,11 @@ def read_blocks(spec: InputSpec, stats: ReadStats, digest=None) -> Iterator[Bloc
             lineno += n
             offset += len(data)
         else:
-            lines, sizes = _decode(raw, stats)
+            lines, sizes = _decode(data[:-1].split(b"\n"), stats)
             stats.lines += len(lines)
             yield Block(lineno, offset, lines, sizes)
             lineno += len(lines)
-            offset += len(data) + 1
+            offset += len(data)
         if len(carry) > MAX_LINE:
             skipped = len(carry) - MAX_LINE
             carry = carry[:MAX_LINE]

@@ -11,7 +11,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Iterator
-from itertools import repeat
+from itertools import chain, repeat
 
 from ..analysis import InputSummary, UnrecognisedLine
 from ..ingest.reader import Block, read_blocks
@@ -29,7 +29,12 @@ _DEDUP_FORMATS = {LogFormat.SYSLOG, LogFormat.JOURNAL_TEXT, LogFormat.JOURNAL_JS
 _UNTIMED = {LogFormat.SWANCTL_LOG, LogFormat.SWANCTL_CONTROL, LogFormat.STROKE}
 _BANNER = "Starting IKE charon daemon (strongSwan "
 _RACOON_BANNER = "@(#)ipsec-tools "
-_SUB_BLOCK = 1 << 16  # fast path: findall over ~64 KiB at a time (a short list of row tuples)
+_SUB_BLOCK = 1 << 14  # fast path: findall over ~16 KiB at a time (a short list of row tuples)
+# Events are handed out in lists of at most about this many (ParsedInput.events chains them):
+# a list append is cheaper than a generator round trip per event, and lists this short die
+# before the cyclic GC's first generation fills up (700 allocations), so it never runs on them.
+_BATCH = 256
+_MISS = object()  # a time key not in the clock's memo yet
 
 
 def _keyed(table: dict[str, str], spec: InputSpec) -> str | None:
@@ -120,11 +125,11 @@ class ParsedInput:
         self._used = True
         if self._guess.details.get("newest_first"):
             return self._reversed()
-        return self._run()
+        return chain.from_iterable(self._run())
 
     def _reversed(self) -> Iterator[Event]:
         # newest-first exports (firewall GUIs) are small: collect, then put oldest first
-        events = list(self._run())
+        events = list(chain.from_iterable(self._run()))
         events.reverse()
         self.summary.reversed = True
         s = self.summary
@@ -137,7 +142,9 @@ class ParsedInput:
                 prev = ev.ts
         yield from events
 
-    def _run(self) -> Iterator[Event]:
+    def _run(self) -> Iterator[list[Event]]:
+        """The pass: lists of Events, in input order. An event is added to a list only once the
+        next one has begun, so its continuation lines are all attached when it is handed out."""
         from . import formats as _formats
 
         s = self.summary
@@ -147,7 +154,9 @@ class ParsedInput:
             parser = _formats.parser_for(fmt, self._guess.details)
         clock = self._clock()
         epoch = clock.epoch
-        cache: dict[str, float | None] = {}
+        # the clock's own memo (time key → epoch), looked up here before calling it: the clock
+        # alone fills and clears it (a New Year found in year-less stamps clears it)
+        cache = clock.cache
         index = self.spec.index
         sample = s.unrecognised_sample
         dedup = fmt in _DEDUP_FORMATS
@@ -165,7 +174,8 @@ class ParsedInput:
         first = last = prev = None
         backwards = 0
         n_cont = n_unrec = 0
-        pending: Event | None = None
+        # `out`: the events made since the last hand-out; its last one may still get
+        # continuation lines, so a hand-out always keeps it back (it starts the next list)
         held = held_line = held_off = 0  # lines returned as HOLD, waiting for their event
         host_seen = version = None
         parse = parser.parse if parser is not None else (lambda line: None)
@@ -197,11 +207,14 @@ class ParsedInput:
             findall = fast[0].findall
             daemons_seen.add(_CHARON)  # the fast path only ever makes charon events
             tokens = _Tokens(fast[1], groups)
+            tokens.watch(True, markers)
             tags = _Tags()
         ptk = None  # time key of the previous fast-path line (its `ts` is still valid)
         fth = None  # thread of the last fast-path event (the parser's hex-dump state)
         ts = None
         empty = repeat("")
+        out: list[Event] = []
+        append = out.append
         lineno = 1
         for block in self._all_blocks():
             lineno = base = block.lineno
@@ -226,15 +239,15 @@ class ParsedInput:
                 else:
                     rows = zip(empty, empty, empty, block.lines)
                 for tk, tgl, tag, line in rows:
-                    if tgl:  # ---- fast path: a canonical `time NN[GRP] <tag> msg` line
-                        if tk != ptk:
-                            ptk = tk
-                            ts = cache.get(tk)
-                            if ts is None:
+                    if tgl and tk != ptk:  # ---- fast path, a new second: its time, once
+                        if "[" in tk:  # parse() splits such a line at its first "["
+                            line = f"{tk} {tgl}] {tag}{line}"
+                            tgl = ""
+                        else:
+                            ts = cache.get(tk, _MISS)
+                            if ts is _MISS:
                                 ts = epoch(tk)
-                                if len(cache) > 4096:
-                                    cache.clear()
-                                cache[tk] = ts
+                            ptk = tk
                             if ts is not None:
                                 if first is None:
                                     first = last = prev = ts
@@ -246,28 +259,27 @@ class ParsedInput:
                                         last = ts
                                     elif ts < first:
                                         first = ts
-                        fth, group, level, pl = tokens[tgl]  # type: ignore[index]
-                        if tag:
-                            name, sid = tags[tag]  # type: ignore[index]
-                            ev = _Event(index, lineno, off, ts, line, _CHARON, None, None, fth, group, level, name,
-                                        sid)
-                            off += pl + len(tag) + len(line) + 3
-                        else:
-                            ev = _Event(index, lineno, off, ts, line, _CHARON, None, None, fth, group, level, None,
-                                        None)
-                            off += pl + len(line)
+                    if tgl:  # ---- fast path: a canonical `time NN[GRP] <tag> msg` line
+                        fth, group, level, pl, chk = tokens[tgl]  # type: ignore[index]
+                        name, sid, tl = tags[tag]  # type: ignore[index]
+                        append(_Event(index, lineno, off, ts, line, _CHARON, None, None, fth, group, level, name, sid))
+                        off += pl + tl + len(line)
                         lineno += 1
-                        if pending is not None:
-                            yield pending
-                        pending = ev
-                        if level is None and line[:4] in markers:
-                            markers = _infer_level(line, markers, groups)
-                        if not negotiating and line.startswith(neg_prefixes):
-                            negotiating = True
-                        if not received and line.startswith("received packet"):
-                            received = True
+                        if chk:  # this token's lines may still prove a level or a negotiation
+                            if level is None and line[:4] in markers:
+                                new_markers = _infer_level(line, markers, groups)
+                                if new_markers is not markers:
+                                    markers = new_markers
+                                    tokens.watch(not (negotiating and received), markers)  # type: ignore[union-attr]
+                            if not negotiating and line.startswith(neg_prefixes):
+                                negotiating = True
+                                tokens.watch(not received, markers)  # type: ignore[union-attr]
+                            if not received and line.startswith("received packet"):
+                                received = True
+                                tokens.watch(not negotiating, markers)  # type: ignore[union-attr]
                         continue
                     # ---- line by line: every other format, and what the fast pattern left
+                    pending = out[-1] if out else None
                     if fth is not None:
                         parser._thread = fth  # type: ignore[union-attr]
                         fth = None
@@ -302,12 +314,9 @@ class ParsedInput:
                     if type(r) is _tuple:
                         tkey, host, daemon, pid, thread, group, level, name, sid, msg, ident, extra = r
                         if type(tkey) is _str:
-                            ts = cache.get(tkey)
-                            if ts is None:
+                            ts = cache.get(tkey, _MISS)
+                            if ts is _MISS:
                                 ts = epoch(tkey)
-                                if len(cache) > 4096:
-                                    cache.clear()
-                                cache[tkey] = ts
                         else:
                             ts = tkey
                         if held:
@@ -327,9 +336,11 @@ class ParsedInput:
                             else:
                                 n_unrec += 1
                         else:
-                            if pending is not None:
-                                yield pending
-                            pending = ev
+                            if len(out) >= _BATCH:
+                                yield out
+                                out = []
+                                append = out.append
+                            append(ev)
                             daemons_seen.add(daemon)
                             if ts is not None:
                                 if first is None:
@@ -349,13 +360,21 @@ class ParsedInput:
                                 elif group not in groups:
                                     groups[group] = 1
                             if (level is None or group is None) and msg[:4] in markers:
-                                markers = _infer_level(msg, markers, groups)
+                                new_markers = _infer_level(msg, markers, groups)
+                                if new_markers is not markers:
+                                    markers = new_markers
+                                    if tokens is not None:
+                                        tokens.watch(not (negotiating and received), markers)
                             if daemon is _RACOON and group is not None:
                                 racoon_levels.add(group)
                             if not negotiating and msg.startswith(neg_prefixes):
                                 negotiating = True
+                                if tokens is not None:
+                                    tokens.watch(not received, markers)
                             if not received and msg.startswith("received packet"):
                                 received = True
+                                if tokens is not None:
+                                    tokens.watch(not negotiating, markers)
                             if host and host_seen is None:
                                 host_seen = s.host = host
                             if version is None and msg[:1] in "S@" and (
@@ -387,12 +406,17 @@ class ParsedInput:
                             sample.append(UnrecognisedLine(lineno, line[:300]))
                     off += len(raw) + 1 if sizes is None else sizes[lineno - base]
                     lineno += 1
+                if len(out) > 1:
+                    keep = out.pop()
+                    yield out
+                    out = [keep]
+                    append = out.append
                 if not fast_block:
                     break
             if block.count is None:
                 block.count = lineno - base  # every line of the block was walked
-        if pending is not None:
-            yield pending
+        if out:
+            yield out
         if held:  # an entry cut off before its end: its lines belong to no event
             n_unrec += held
             if len(sample) < SAMPLE_UNRECOGNISED:
@@ -567,15 +591,26 @@ def _infer_level(text: str, markers: dict, groups: dict[str, int]) -> dict:
 
 
 class _Tokens(dict):
-    """Fast path: "NN[GRP" / "NN[GRPl" → (thread, group, level, prefix length + 3); a new
-    token also records its group/level in the input's levels (seen once per input)."""
+    """Fast path: "NN[GRP" / "NN[GRPl" → (thread, group, level, length of the line without
+    SA tag and message, check); a new token also records its group/level in the input's
+    levels (seen once per input). `check` says whether this token's lines still need the
+    per-line look at the message (a level marker of its group not seen yet, or no negotiation
+    or received packet seen yet): once everything is proven, lines skip it altogether."""
 
-    __slots__ = ("lead", "groups")
+    __slots__ = ("lead", "groups", "always", "marker_groups")
 
     def __init__(self, lead: int, groups: dict[str, int]):
         super().__init__()
         self.lead = lead  # characters before the thread digits (time key and its space)
         self.groups = groups
+        self.always = True
+        self.marker_groups: set[str] = set()
+
+    def watch(self, always: bool, markers: dict[str, list[tuple[str, str, int]]]) -> None:
+        """What still needs the per-line check changed: forget the decoded tokens."""
+        self.always = always
+        self.marker_groups = {group for cands in markers.values() for _, group, _ in cands}
+        self.clear()
 
     def __missing__(self, token: str):
         b = token.index("[")
@@ -589,20 +624,26 @@ class _Tokens(dict):
             groups[group] = 1
         if len(self) > 4096:
             self.clear()
-        v = self[token] = (int(token[:b]), group, level, self.lead + len(token) + 3)
+        check = self.always or (level is None and group in self.marker_groups)
+        v = self[token] = (int(token[:b]), group, level, self.lead + len(token) + 3, check)
         return v
 
 
 class _Tags(dict):
-    """Fast path: SA tag "conn|N" / "N" → (sa_name or None, sa_id)."""
+    """Fast path: SA tag "<conn|N> " / "<N> " → (sa_name or None, sa_id, its length); ""
+    → (None, None, 0)."""
 
     __slots__ = ()
 
+    def __init__(self):
+        super().__init__({"": (None, None, 0)})
+
     def __missing__(self, tag: str):
-        name, _, sid = tag.rpartition("|")
+        name, _, sid = tag[1:-2].rpartition("|")
         if len(self) > 4096:
             self.clear()
-        v = self[tag] = (name or None, int(sid))
+            self[""] = (None, None, 0)
+        v = self[tag] = (name or None, int(sid), len(tag))
         return v
 
 

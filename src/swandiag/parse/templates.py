@@ -47,7 +47,6 @@ _TEMPLATE_KEYS = {
     "observe", "note", "samples", "derived",
 }
 _OBSERVE_FIELD = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_ENDPOINT = regex.compile(r"^(?P<addr>.*?)(?:\[(?P<port>\d+)\])?$")
 _IDPAIR = regex.compile(r"^(?P<addr>[^\[\]]*)\[(?P<id>.*)\]$")
 
 
@@ -129,15 +128,13 @@ def convert(raw: str, kind: str) -> object:
 
 
 def parse_endpoint(raw: str) -> list[object]:
-    """`192.0.2.1[4500]` → ['192.0.2.1', 4500]; `%any` → ['%any', None]."""
-    try:
-        m = _ENDPOINT.match(raw.strip(), timeout=REGEX_TIMEOUT)
-    except TimeoutError:
-        m = None
-    if not m:
-        return [raw, None]
-    port = m.group("port")
-    return [m.group("addr"), int(port) if port else None]
+    """`192.0.2.1[4500]` → ['192.0.2.1', 4500]; `%any` → ['%any', None]; only a trailing
+    `[digits]` is a port (`a[1][2]` → ['a[1]', 2])."""
+    text = raw.strip()
+    i = text.rfind("[")
+    if i >= 0 and text.endswith("]") and text[i + 1:-1].isdecimal():
+        return [text[:i], int(text[i + 1:-1])]
+    return [text, None]
 
 
 def split_payloads(raw: str) -> list[str]:
@@ -185,10 +182,11 @@ class TemplateSet:
             hit = _try(t, body, group)
             if hit is not None:
                 return t, hit
-        for t in self.keyword_only:
-            hit = _try(t, body, group)
-            if hit is not None:
-                return t, hit
+        for t in self.keyword_only:  # most bodies contain none of these few keywords
+            if t.keyword in body:
+                hit = _try(t, body, group)
+                if hit is not None:
+                    return t, hit
         return None
 
 

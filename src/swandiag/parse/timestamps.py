@@ -1,13 +1,15 @@
 """Timestamp strings → epoch seconds (UTC), cheaply.
 
 Consecutive log lines share the same second, so the work is a dict lookup per line; the
-strptime work happens once per distinct second. Fractions (`.412`, `.622554`) are split off
-before the lookup. Year-less stamps (`Nov 29 22:15:43`) get their year from a reference time
+strptime work happens once per distinct hour (a new second within a known hour is the hour's
+epoch plus minutes and seconds: time zones change their offset on the hour). Fractions
+(`.412`, `.622554`) are split off before the lookup. Year-less stamps (`Nov 29 22:15:43`) get their year from a reference time
 (the file's mtime, `--year`, or now) and roll over at New Year.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +30,10 @@ _FORMATS = (
     "%H:%M:%S",
 )
 _MAX_CACHE = 50_000
+_MISS = object()
+_EACH = object()  # an hour whose stamps are each parsed in full
+# HH:MM:SS inside a stamp (stdlib re: fixed code, bounded, run once per distinct second)
+_TIME_OF_DAY = re.compile(r"(?<![\d:])([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(?![\d:])")
 
 
 def zone(name: str | None) -> _dt.tzinfo | None:
@@ -59,7 +65,8 @@ def split_fraction(key: str) -> tuple[str, float]:
 class Clock:
     """Converts one input's timestamp strings to epoch seconds."""
 
-    __slots__ = ("tz", "ref", "year", "_fmt", "_cache", "_last_month", "fractional", "formats", "newest_first")
+    __slots__ = ("tz", "ref", "year", "_fmt", "cache", "_hours", "_last_month", "fractional", "formats",
+                 "newest_first")
 
     def __init__(self, tz: _dt.tzinfo | None = None, ref: float | None = None, year: int | None = None,
                  fractional: bool = True):
@@ -67,7 +74,10 @@ class Clock:
         self.ref = ref if ref is not None else time.time()
         self.year = year  # fixed year for year-less stamps (--year), else inferred
         self._fmt: str | None = None
-        self._cache: dict[str, float | None] = {}
+        # key → epoch seconds (None: unreadable). Callers may look keys up here first and call
+        # epoch() only on a miss; only the clock writes it (and clears it at a New Year).
+        self.cache: dict[str, float | None] = {}
+        self._hours: dict[str, float | None] = {}  # the stamp at HH:00:00 → its epoch
         self._last_month = 0
         self.fractional = fractional
         self.formats = _FORMATS
@@ -77,12 +87,12 @@ class Clock:
         """Epoch seconds for a timestamp string, None if it cannot be read."""
         if key is None:
             return None
-        v = self._cache.get(key, 0)
+        v = self.cache.get(key, 0)
         if v != 0:
             return v  # type: ignore[return-value]
         base, frac = split_fraction(key) if self.fractional else (key, 0.0)
         if base is not key:  # split_fraction returns `key` itself when there is no fraction
-            v = self._cache.get(base, 0)
+            v = self.cache.get(base, 0)
             if v == 0:
                 v = self._parse(base)
                 self._remember(base, v)
@@ -92,12 +102,34 @@ class Clock:
         return v
 
     def _remember(self, key: str, v: float | None) -> None:
-        if len(self._cache) >= _MAX_CACHE:
-            self._cache.clear()
-        self._cache[key] = v
+        if len(self.cache) >= _MAX_CACHE:
+            self.cache.clear()
+        self.cache[key] = v
 
     def _parse(self, text: str) -> float | None:
         text = " ".join(text.split()) if "  " in text else text.strip()
+        m = _TIME_OF_DAY.search(text)
+        if m is None:
+            return self._parse_stamp(text)
+        head, tail = text[:m.start(2)], text[m.end(3):]
+        top = head + "00:00" + tail
+        base = self._hours.get(top, _MISS)
+        if base is _MISS:
+            if len(self._hours) >= _MAX_CACHE:
+                self._hours.clear()
+            base = self._parse_stamp(top)
+            if base is not None and self._parse_stamp(head + "59:59" + tail) != base + 3599:
+                base = _EACH  # the offset changes within this hour (Lord Howe's half-hour DST)
+            self._hours[top] = base
+        if base is _EACH:
+            return self._parse_stamp(text)
+        return None if base is None else base + int(m.group(2)) * 60 + int(m.group(3))
+
+    def _forget(self) -> None:
+        self.cache.clear()
+        self._hours.clear()
+
+    def _parse_stamp(self, text: str) -> float | None:
         if self._fmt is not None:
             v = self._try(text, self._fmt)
             if v is not None:
@@ -141,11 +173,11 @@ class Clock:
         dt = _dt.datetime.strptime(f"{self.year} {text}", f"%Y {fmt}")
         if dt.month < self._last_month - 6 and not self.newest_first:  # Dec → Jan: New Year
             self.year += 1
-            self._cache.clear()
+            self._forget()
             dt = dt.replace(year=self.year)
         elif dt.month > self._last_month + 6 and self.newest_first:  # Jan → Dec, newest first
             self.year -= 1
-            self._cache.clear()
+            self._forget()
             dt = dt.replace(year=self.year)
         self._last_month = dt.month
         return self._to_epoch(dt)

@@ -75,20 +75,22 @@ def split_filelog(line: str):
 def block_pattern(width: int) -> re.Pattern[str]:
     """One multi-line pattern for a whole block of filelog lines whose timestamps are
     `width` characters wide (0 = no timestamp), run with `findall` over the block: one tuple
-    (time key, "NN[GRP" or "NN[GRPl", SA tag "conn|N"/"N" or "", message) per line, every
-    line ending in "\\n". A line whose prefix does not have exactly this canonical shape
+    (time key, "NN[GRP" or "NN[GRPl", SA tag "<conn|N> "/"<N> " or "", message) per line,
+    every line ending in "\\n". A line whose prefix does not have exactly this canonical shape
     (other width, odd SA tag, a dump row that may continue the previous message, a bare
     `NN[GRP]` …) still matches, with empty prefix groups and the whole line as message; the
     stream hands those lines to FilelogParser.parse, so the fast path only ever accepts lines
-    that parse() reads the same way.
+    that parse() reads the same way (a time key holding "[" is sent there too: parse() splits
+    at the first "[", see stream.py).
 
     Stdlib `re`, not `regex` with a timeout: this pattern is fixed code, not data, and linear —
     fixed-width or bounded pieces, negated character classes that cannot overlap their
-    delimiters, no nested quantifiers — so it cannot backtrack beyond a few steps per line,
-    and `regex`'s per-call timeout would cost ~1 µs a line on its own."""
-    when = f"([^\\[\\n]{{{width}}}) " if width else "()"
+    delimiters, possessive quantifiers (nothing is ever given back), no nested quantifiers — so
+    it cannot backtrack, and `regex`'s per-call timeout would cost ~1 µs a line on its own.
+    The SA tag keeps its delimiters so that the line length is the sum of the pieces."""
+    when = f"(.{{{width}}}) " if width else "()"
     return re.compile(
-        "^(?:" + when + r"(\d{2,6}\[[A-Z]{3}[0-4]?)\] (?:<((?:[^|>\n]*\|)?\d+)> )?(?!<)(?![^\n]{4}: ))?(.*)\n",
+        "^(?:" + when + r"([0-9]{2,6}+\[[A-Z]{3}[0-4]?+)\] ((?:<(?:[^|>\n]*+\|)?+[0-9]++> )?+)(?!<)(?!.{4}: ))?+(.*+)\n",
         re.MULTILINE)
 
 
