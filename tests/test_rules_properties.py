@@ -178,3 +178,101 @@ def test_the_generators_reach_both_outcomes():
     assert parse_signature(good, WHERE).id == "g"
     assert _loads_or_names_the_file({**good, "when": [{"fact": "local_id", "in-fact": 3}]}) is None
     assert _loads_or_names_the_file({**good, "when": [{"fact": "x", "not-in-fact": "a", "in-fact": "b"}]}) is None
+
+
+# -- the explains relation: one relation, read both ways ------------------------------------------
+from swandiag.rules.ranking import Relation, rank  # noqa: E402
+from swandiag.rules.records import Finding, Severity  # noqa: E402
+
+REL_IDS = ["a", "b", "c", "d", "e", "f"]
+REL_NEGS = ["gw#1", "cl#1", "gw#2", "cl#2"]
+declarations = st.dictionaries(st.sampled_from(REL_IDS), st.lists(st.sampled_from(REL_IDS), max_size=4), max_size=6)
+# a finding per present id: its negotiations ([] = run-scoped / lint), severity, confidence, meta or not
+relation_findings = st.dictionaries(
+    st.sampled_from(REL_IDS),
+    st.tuples(st.one_of(st.just([]), st.sampled_from([["gw#1", "cl#1"], ["gw#2", "cl#2"], ["gw#1"], ["cl#2"],
+                                                      ["gw#1", "cl#1", "gw#2"]])),
+              st.sampled_from(list(Severity)), st.sampled_from([0.4, 0.5, 0.9]), st.booleans()),
+    max_size=6)
+
+
+def _reachable(graph: dict[str, list[str]], start: str) -> set[str]:
+    out: set[str] = set()
+    todo = list(graph.get(start, ()))
+    while todo:
+        x = todo.pop()
+        if x not in out:
+            out.add(x)
+            todo.extend(graph.get(x, ()))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(declarations, relation_findings)
+def test_explains_and_explained_by_are_one_relation(declared, specs):
+    findings = [Finding(id=i, severity=sev, confidence=conf, title=i, explanation="", negotiations=list(negs),
+                        inconclusive=meta) for i, (negs, sev, conf, meta) in specs.items()]
+    ranked = rank(findings, declared)
+    by_id = {f.id: f for f in ranked}
+    assert sorted(by_id) == sorted(specs)  # nothing lost, nothing added
+    for f in ranked:
+        # both directions agree, and name present findings only
+        assert set(f.explains) <= set(by_id) and set(f.explained_by) <= set(by_id)
+        for x in f.explains:
+            assert f.id in by_id[x].explained_by
+        for x in f.explained_by:
+            assert f.id in by_id[x].explains
+        for x in f.explains:
+            g = by_id[x]
+            # only about a shared negotiation (or a run-wide finding), only along declarations
+            assert not f.negotiations or not g.negotiations or set(f.negotiations) & set(g.negotiations)
+            assert x in _reachable(declared, f.id) and f.id not in _reachable(declared, x)
+        # a declared, non-cyclic edge between present findings of one negotiation is never lost
+        for x in declared.get(f.id, ()):
+            g = by_id.get(x)
+            if g is not None and f.id not in _reachable(declared, x) and \
+                    (not f.negotiations or not g.negotiations or set(f.negotiations) & set(g.negotiations)):
+                assert x in f.explains
+    # no cycles: a topological order exists (the ranked order itself, within info / non-info)
+    position = {f.id: n for n, f in enumerate(ranked)}
+    shown = {g.id: g.explains for g in ranked}
+    for f in ranked:
+        assert f.id not in _reachable(shown, f.id), "a cycle of explains"
+        for x in f.explains:
+            if (f.severity is Severity.INFO) == (by_id[x].severity is Severity.INFO):
+                assert position[f.id] < position[x], "a symptom ranked before its root cause"
+    infos = [f.severity is Severity.INFO for f in ranked]
+    assert infos == sorted(infos), "info above error/warning"
+    # the relation object and rank agree (one function computes it)
+    assert Relation(declared).among(findings) == {f.id: set(f.explains) for f in ranked}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["error", "warning", "info"]),
+                         st.sampled_from(["mac-mismatch", "dpd-sent", "socket-error", "notify-error:AUTHENTICATION_FAILED"]),
+                         st.sampled_from(["gateway", "client", "any"]), st.booleans(), st.sampled_from(["case", "run"])),
+                min_size=1, max_size=5),
+       declarations, CODES, CODES, st.booleans())
+def test_engine_findings_keep_the_relation_consistent(specs, declared, gw_codes, cl_codes, paired):
+    """Through the engine (cases, paired sides, run scope, merging, dropping settled meta
+    findings): what a finding explains and what explains it agree, and name present findings."""
+    sigs = []
+    for n, (severity, code, on, meta, scope) in enumerate(specs):
+        sid = REL_IDS[n]
+        when = [{"observation": code, "on": on}] if scope == "case" else [{"on": "run", "items": "negotiations"}]
+        sigs.append(parse_signature({"id": sid, "title": sid, "severity": severity, "when": when, "scope": scope,
+                                     "inconclusive": meta, "explains": list(declared.get(sid, []))}, WHERE))
+    gw = _negotiation("gw#1", 0, Side.GATEWAY, Role.RESPONDER, gw_codes, Outcome.FAILED)
+    cl = _negotiation("cl#1", 1, Side.CLIENT, Role.INITIATOR, cl_codes, Outcome.FAILED)
+    gw2 = _negotiation("gw#2", 0, Side.GATEWAY, Role.RESPONDER, cl_codes[:1], Outcome.FAILED)
+    a = Analysis(inputs=[_summary(0, "gateway.log"), _summary(1, "client.log")], negotiations=[gw, cl, gw2])
+    if paired:
+        a.correlation = Correlation(peer={"gw#1": "cl#1", "cl#1": "gw#1"})
+    found = evaluate(a, sigs)
+    by_id = {f.id: f for f in found}
+    assert len(by_id) == len(found)
+    for f in found:
+        assert set(f.explains) <= set(by_id) and set(f.explained_by) <= set(by_id)
+        assert all(f.id in by_id[x].explained_by for x in f.explains)
+        assert all(f.id in by_id[x].explains for x in f.explained_by)
+        assert f.id not in f.explains

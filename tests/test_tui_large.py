@@ -22,7 +22,7 @@ from swandiag.tui.app import SwandiagApp
 from swandiag.tui.logview import MergedLogView
 from swandiag.tui.merged import SHIFT, LineFacts, key, merge_order
 
-from tui_support import CORPUS, log_at, scenario_inputs, settle
+from tui_support import CORPUS, log_at, scenario_inputs, screen_text, settle
 
 pytestmark = pytest.mark.timeout(60)
 SCENARIO = "lab/no-certreq"
@@ -68,6 +68,7 @@ async def _test_loading_runs_in_a_worker():
         assert held.thread != threading.main_thread().name, "the pipeline ran on the UI thread"
         assert any(w.group == "load" and w.is_running for w in app.workers)
         await _until(pilot, lambda: app.query_one("#progress", ProgressBar).progress == pytest.approx(0.5))
+        await _until(pilot, lambda: "Analysing… 50%" in screen_text(app))  # what the user reads
 
         # the UI answers while the pipeline is still running
         await pilot.press("3")
@@ -75,6 +76,8 @@ async def _test_loading_runs_in_a_worker():
         logview = app.query_one(MergedLogView)
         await pilot.press("down", "down")
         assert logview.cursor == 2
+        await pilot.pause()
+        assert app.log_model.text(logview.cursor_key)[:80] in screen_text(app)  # the raw lines, drawn
         await pilot.press("1")
         assert app.query_one("#views").active == "overview"
         assert app.analysis is None and any(w.group == "load" and w.is_running for w in app.workers)
@@ -83,6 +86,7 @@ async def _test_loading_runs_in_a_worker():
         await settle(pilot)
         assert app.analysis is not None
         assert not app.query_one("#loading").display
+        assert "Analysing" not in screen_text(app)
 
 
 @pytest.fixture

@@ -161,7 +161,7 @@ def _merged_scenario(path: Path):
 
 
 def test_whole_second_merge_puts_each_receive_after_its_send():
-    from swandiag.report.ladder import _match
+    from swandiag.report.ladder import matched_pairs
 
     analysis, log = _merged_scenario(NO_CERTREQ)
     pos = {k: r for r, k in enumerate(log.order)}
@@ -189,8 +189,8 @@ def test_whole_second_merge_puts_each_receive_after_its_send():
     pairs = 0
     for sender, receiver in ((cl, gw), (gw, cl)):
         outs = [m for m in sender.messages if m.direction is Direction.OUT]
-        ins = [m for m in receiver.messages if m.direction is Direction.IN]
-        matched = _match(analysis, outs, ins)
+        matched = {id(sent): got for sent, got in matched_pairs(sender, receiver, analysis)
+                   if sent.direction is Direction.OUT and any(sent is m for m in outs)}
         for m in outs:
             r = matched.get(id(m))
             if r is None:

@@ -39,3 +39,51 @@ async def log_at(pilot, row: int):
     logview.go(row)
     await pilot.pause()
     return logview
+
+
+def screen_text(app) -> str:
+    """What the terminal shows right now, as plain text: the active screen composed with what is
+    behind a modal dialog (the user-visible outcome, not widget state)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def until(pilot, cond, what: str = "the condition", timeout: float = 10.0) -> None:
+    """Wait (processing messages) until `cond()` holds; fail after `timeout` seconds."""
+    import asyncio
+
+    for _ in range(int(timeout / 0.02)):
+        if cond():
+            return
+        await asyncio.sleep(0.02)
+        await pilot.pause()
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def run_command(pilot, title: str) -> None:
+    """Open the command palette (ctrl+p), type `title`, wait until it is the highlighted
+    command and run it (enter), as a user would."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+    await pilot.press(*title)
+
+    def highlighted_is_title() -> bool:
+        found = app.screen.query(CommandList)
+        if not found:
+            return False
+        cl = found.first(CommandList)
+        if not cl.option_count or cl.highlighted is None:
+            return False
+        return cl.get_option_at_index(cl.highlighted).hit.text == title
+
+    await until(pilot, highlighted_is_title, f"the palette to offer {title!r}")
+    await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close")
+    await pilot.pause()
+
+
+def notices(app) -> list[str]:
+    """The messages of the toasts currently shown (long ones wrap on screen)."""
+    return [n.message for n in app._notifications]

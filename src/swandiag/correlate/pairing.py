@@ -6,7 +6,9 @@ Order matters because a clock offset decides which time windows are compared:
 3. with the offsets applied, every negotiation's packets are looked up in a time window of each
    other input, candidates are scored, and a global best-first assignment pairs one-to-one;
 4. rekeyed / reauthenticated successors of paired negotiations pair with each other's;
-5. the offsets are re-measured on all final pairs, which is what the report states.
+5. the offsets are re-measured on all final pairs, which is what the report states;
+6. each final pair's messages are aligned once in the final clocks (`Correlation.aligned`): the
+   timeline, the report ladder and the TUI ladder all read that alignment.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 
 from ..analysis import InputSummary
 from ..negotiation.records import Negotiation, Role
-from .align import TimeWindow
+from .align import TimeWindow, align_pair
 from .candidates import (
     AttributeIndex, MessageIndex, packet_candidates, same_role, strong_candidates, vote_deltas,
 )
@@ -394,5 +396,9 @@ def correlate(negotiations: list[Negotiation], inputs: list[InputSummary],
         corr.peer[a], corr.peer[b] = b, a
     corr.offsets = _offsets(ctx, reference, final)
     corr.input_shift = {i: ctx.shifts[i].shift for i in ctx.log_inputs}
+    # 6. which message is which within each final pair, in the final clocks (once, for everyone)
+    for s in chosen:
+        a, b = ctx.feats[s.a], ctx.feats[s.b]
+        corr.aligned[a.id] = corr.aligned[b.id] = align_pair(a, b, corr.input_shift)
     corr.unpaired_reason = _reasons(ctx, chosen, scored)
     return corr

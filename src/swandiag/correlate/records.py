@@ -26,6 +26,17 @@ class Pairing:
 
 
 @dataclass(slots=True, frozen=True)
+class MessageMatch:
+    """One IKE message as both ends of a pair logged it: message `sent` of negotiation `sender`
+    is message `received` of negotiation `receiver` (indexes into `Negotiation.messages`)."""
+
+    sender: str  # negotiation id
+    sent: int
+    receiver: str  # negotiation id
+    received: int
+
+
+@dataclass(slots=True, frozen=True)
 class ClockOffset:
     """Offset of input `to`'s clock relative to input `from_`: t_to_corrected = t_to - offset_s."""
 
@@ -60,3 +71,6 @@ class Correlation:
     notes: list[str] = field(default_factory=list)  # one line each for the user (e.g. unknown --offset key)
     # inputs listed newest first (reversed by the parse stage): their line numbers run backwards
     newest_first: frozenset[int] = frozenset()
+    # which message is which between each pair's two ends (align.align_pair), by negotiation id:
+    # both ids of a pair share one tuple. Read it with align.matched_messages
+    aligned: dict[str, tuple[MessageMatch, ...]] = field(default_factory=dict)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
-from ..negotiation.records import Direction, Negotiation
-from .align import align
-from .features import extract
+from ..negotiation.records import Direction, Message, Negotiation
+from .align import matched_messages
 from .records import Correlation, TimelineEntry
 
 _Key = tuple[int, int]  # (input, line)
@@ -32,28 +31,31 @@ def _lines(neg: Negotiation, newest_first: bool = False) -> list[tuple[int, floa
     return rows
 
 
-def _refs(neg: Negotiation, index: int) -> list[_Key]:
-    msg = neg.messages[index]
+def _refs(msg: Message) -> list[_Key]:
     return [(r.input, r.line) for r in [msg.ref, *msg.packet_refs]]
 
 
-def _links(a: Negotiation, b: Negotiation, shift: dict[int, float],
-           newest_first: frozenset[int] = frozenset()) -> tuple[dict[_Key, _Key], dict[_Key, float]]:
-    """For a paired a/b: receive line -> last line of its send, and corrected times that the
-    lines of a side without timestamps borrow from the matching packet of the other side."""
+def _links(a: Negotiation, b: Negotiation, correlation: Correlation) -> tuple[dict[_Key, _Key], dict[_Key, float]]:
+    """For a paired a/b (their messages as correlation aligned them): receive line -> last line of
+    its send, and corrected times that the lines of a side without timestamps borrow from the
+    matching packet of the other side."""
     after: dict[_Key, _Key] = {}
     borrowed: dict[_Key, float] = {}
-    fa, fb = extract(a, 0), extract(b, 1)
-    for m in align(fa, fb):
-        s_neg, r_neg = (a, b) if m.a_to_b else (b, a)
-        sent, got = _refs(s_neg, m.sent.index), _refs(r_neg, m.received.index)
-        last_send = min(sent) if s_neg.input in newest_first else max(sent)
+    shift = correlation.input_shift
+    for sent_msg, got_msg in matched_messages(a, b, correlation):
+        sent, got = _refs(sent_msg), _refs(got_msg)
+        backwards = sent_msg.ref.input in correlation.newest_first
+        if sent_msg.retransmits and len(sent) > 1:
+            # which copy arrived is unknown: only the first packet sent is surely before it
+            packets = sent[1:]
+            sent = [sent[0], min(packets) if not backwards else max(packets)]
+        last_send = min(sent) if backwards else max(sent)
         for key in got:
             after[key] = last_send
-        for refs, msg, other, other_neg in ((sent, m.sent, m.received, r_neg), (got, m.received, m.sent, s_neg)):
+        for refs, msg, other in ((sent, sent_msg, got_msg), (got, got_msg, sent_msg)):
             if msg.ts is None and other.ts is not None:
                 for key in refs:
-                    borrowed[key] = other.ts - shift.get(other_neg.input, 0.0)
+                    borrowed[key] = other.ts - shift.get(other.ref.input, 0.0)
     return after, borrowed
 
 
@@ -69,7 +71,7 @@ def send_links(negotiations: Iterable[Negotiation], correlation: Correlation) ->
         peer = by_id.get(correlation.peer.get(n.id, ""))
         if peer is None or not n.id < peer.id or n.input == peer.input or n.input in skip or peer.input in skip:
             continue
-        links, _ = _links(n, peer, correlation.input_shift)
+        links, _ = _links(n, peer, correlation)
         after.update(links)
     return after
 
@@ -84,7 +86,7 @@ def merged(negotiations: Iterable[Negotiation], correlation: Correlation) -> lis
     for n in negs:
         peer = by_id.get(correlation.peer.get(n.id, ""))
         if peer is not None and n.id < peer.id:
-            links, times = _links(n, peer, shift, correlation.newest_first)
+            links, times = _links(n, peer, correlation)
             after.update(links)
             borrowed.update(times)
 

@@ -51,13 +51,18 @@ class Block:
         return self._lines
 
 
+# each opener takes a file name or a binary file object already open
+_DECOMPRESSORS = {Compression.GZIP: gzip.open, Compression.BZIP2: bz2.open, Compression.XZ: lzma.open}
+
+
+def decompressing(compression: Compression, source) -> BinaryIO:
+    """A reader of the decompressed bytes of `source` (a path or an open binary file)."""
+    return _DECOMPRESSORS[compression](source, "rb")  # type: ignore[return-value]
+
+
 def open_member(path: str, compression: Compression) -> BinaryIO:
-    if compression is Compression.GZIP:
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    if compression is Compression.BZIP2:
-        return bz2.open(path, "rb")  # type: ignore[return-value]
-    if compression is Compression.XZ:
-        return lzma.open(path, "rb")  # type: ignore[return-value]
+    if compression in _DECOMPRESSORS:
+        return decompressing(compression, path)
     return open(path, "rb", buffering=0)
 
 

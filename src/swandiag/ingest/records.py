@@ -63,3 +63,13 @@ class ReadStats:
     long_lines: int = 0  # lines cut at the maximum line length
     truncated_last_line: bool = False
     problems: list[IngestProblem] = field(default_factory=list)
+
+
+@dataclass(slots=True, frozen=True)
+class LintInput:
+    """A path the lint stage reads (sources.split_paths → lint.load), with what it is when
+    that is already known: the lint kind of a named file (lint.detect.classify, decided once
+    by split_paths), or None for a folder (lint picks its files by content)."""
+
+    path: str
+    kind: str | None = None

@@ -4,15 +4,22 @@ Folders are walked recursively and files are picked by their content, never by t
 name: `classify_path` says whether a file is a log, a config, a certificate, a client
 profile or something else (the lint stage takes configs/certs/profiles later). Rotated
 sets (`charon.log`, `charon.log.1`, `charon.log.2.gz`) become one input, oldest first.
+
+Each file is opened once while resolving: `_read_head` reads its first bytes (decompressing
+them once for a compressed file) and measures it, and every decision about the file (its
+compression, log or not, its size) is taken from that `_Head`.
 """
 from __future__ import annotations
 
 import glob
+import io
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .records import Compression, IngestProblem, InputSpec, Member
+from .reader import decompressing
+from .records import Compression, IngestProblem, InputSpec, LintInput, Member
 
 SNIFF_BYTES = 16 * 1024
 _MAGIC = (
@@ -39,14 +46,62 @@ def compression_of(head: bytes) -> Compression:
     return Compression.NONE
 
 
-def _head(path: str, compression: Compression, n: int = SNIFF_BYTES) -> bytes:
-    from .reader import open_member
+@dataclass(slots=True, frozen=True)
+class _Head:
+    """What resolution knows about one file, from one open and one read of its first bytes."""
 
+    compression: Compression  # what the magic bytes say
+    opens: bool  # the decompressor gives a first byte (False: magic bytes by chance)
+    size: int  # bytes on disk
+    text: bytes  # the first SNIFF_BYTES of content, decompressed; b"" when they do not decompress
+
+
+class _Rest:
+    """The head already read, then the rest of the open file: what a decompressor reads, so
+    the head is not read again and the file not reopened (a bz2 block can be longer than the
+    head)."""
+
+    __slots__ = ("_head", "_fh")
+
+    def __init__(self, head: bytes, fh: io.RawIOBase):
+        self._head = head
+        self._fh = fh
+
+    def read(self, n: int = -1) -> bytes:
+        head = self._head
+        if not head:
+            return self._fh.read(n) or b""
+        if n is None or n < 0 or n > len(head):
+            self._head = b""
+            more = self._fh.read(-1 if n is None or n < 0 else n - len(head))
+            return head + (more or b"")
+        self._head = head[n:]
+        return head[:n]
+
+
+def _read_head(path: str) -> _Head:
+    """One open, one read of the first SNIFF_BYTES; raises OSError when the file cannot be read."""
+    with open(path, "rb", buffering=0) as fh:
+        raw = fh.read(SNIFF_BYTES)
+        size = os.fstat(fh.fileno()).st_size
+        kind = compression_of(raw)
+        if kind is Compression.NONE:
+            return _Head(kind, True, size, raw)
+        opens, text = _decompress_head(kind, _Rest(raw, fh))
+        return _Head(kind, opens, size, text)
+
+
+def _decompress_head(kind: Compression, stream: _Rest) -> tuple[bool, bytes]:
+    """(the first byte decompresses, the first SNIFF_BYTES decompressed or b"")."""
     try:
-        with open_member(path, compression) as fh:
-            return fh.read(n)
-    except Exception:  # noqa: BLE001 - corrupt archives too
-        return b""
+        with decompressing(kind, stream) as fh:
+            first = fh.read(1)
+            try:
+                return True, first + fh.read(SNIFF_BYTES - 1)
+            except Exception:  # noqa: BLE001 - corrupt or truncated after the first byte
+                return True, b""
+    except Exception:  # noqa: BLE001 - any decompressor error means "not this archive type"
+        return False, b""
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -95,31 +150,14 @@ def classify_head(head: bytes) -> str:
 def classify_path(path: str) -> str:
     """'log' | 'config' | 'cert' | 'profile' | 'other', by content (compressed files too)."""
     try:
-        with open(path, "rb") as fh:
-            magic = fh.read(8)
+        return classify_head(_read_head(path).text)
     except OSError:
         return "other"
-    return classify_head(_head(path, compression_of(magic)))
 
 
-def _member(path: str) -> Member:
-    with open(path, "rb") as fh:
-        magic = fh.read(8)
-    kind = compression_of(magic)
-    if kind is not Compression.NONE and not _opens(path, kind):
-        kind = Compression.NONE  # magic bytes by chance, not an archive: read the bytes as they are
-    return Member(path, kind, os.path.getsize(path))
-
-
-def _opens(path: str, kind: Compression) -> bool:
-    from .reader import open_member
-
-    try:
-        with open_member(path, kind) as fh:
-            fh.read(1)
-        return True
-    except Exception:  # noqa: BLE001 - any decompressor error means "not this archive type"
-        return False
+def _member(path: str, head: _Head) -> Member:
+    # magic bytes by chance, not an archive: read the bytes as they are
+    return Member(path, head.compression if head.opens else Compression.NONE, head.size)
 
 
 def _rotation_key(path: str) -> tuple[str, int]:
@@ -181,19 +219,20 @@ def _expand(arg: str, problems: list[IngestProblem]) -> tuple[list[str], bool]:
     return [], False
 
 
-def split_paths(paths: list[str]) -> tuple[list[str], list[str]]:
-    """(paths for ingest, paths for lint). A file lint recognises goes to lint only; folders
-    go to both, each stage picking its own files by content; '-' and globs stay with ingest."""
+def split_paths(paths: list[str]) -> tuple[list[str], list[LintInput]]:
+    """(paths for ingest, inputs for lint). A file lint recognises goes to lint only, with
+    its kind (lint does not classify it again); folders go to both, each stage picking its
+    own files by content; '-' and globs stay with ingest."""
     from ..lint.detect import classify
 
     logs: list[str] = []
-    lint: list[str] = []
+    lint: list[LintInput] = []
     for p in paths:
         if os.path.isdir(p):
             logs.append(p)
-            lint.append(p)
-        elif p != "-" and os.path.isfile(p) and classify(p) is not None:
-            lint.append(p)
+            lint.append(LintInput(p))
+        elif p != "-" and os.path.isfile(p) and (kind := classify(p)) is not None:
+            lint.append(LintInput(p, kind))
         else:
             logs.append(p)
     return logs, lint
@@ -214,6 +253,8 @@ def resolve(paths: list[str]) -> tuple[list[InputSpec], list[IngestProblem]]:
     problems: list[IngestProblem] = []
     entries: list[str | None] = []  # file paths in argument order; None = stdin
     seen: set[str] = set()
+    real_of: dict[str, str] = {}  # entry → its real path
+    heads: dict[str, _Head] = {}  # real path → head: each file is opened and read once
     stdin_used = False
     for arg in paths:
         if arg == "-":
@@ -230,15 +271,30 @@ def resolve(paths: list[str]) -> tuple[list[InputSpec], list[IngestProblem]]:
             if not os.access(f, os.R_OK):
                 problems.append(IngestProblem(f, f"{f}: permission denied", fatal=True))
                 continue
-            if picked and classify_path(f) != "log":
-                continue
+            if picked:
+                head = heads.get(real)
+                if head is None:
+                    try:
+                        head = heads[real] = _read_head(f)
+                    except OSError:
+                        continue  # unreadable: not a log
+                if classify_head(head.text) != "log":
+                    continue
             seen.add(real)
+            real_of[f] = real
             entries.append(f)
             kept += 1
         if picked and files and not kept and os.path.isdir(arg):
             problems.append(IngestProblem(arg, f"{arg}: no log file found in this folder"))
     groups = dict(_group_rotated([e for e in entries if e is not None]))
     by_member = {m: name for name, members in groups.items() for m in members}
+
+    def member(path: str) -> Member:
+        head = heads.get(real_of[path])
+        if head is None:  # named, not picked by content: read here, the first time
+            head = heads[real_of[path]] = _read_head(path)
+        return _member(path, head)
+
     specs: list[InputSpec] = []
     done: set[str] = set()
     for e in entries:
@@ -250,7 +306,7 @@ def resolve(paths: list[str]) -> tuple[list[InputSpec], list[IngestProblem]]:
             continue
         done.add(name)
         try:
-            specs.append(InputSpec(len(specs), name, tuple(_member(p) for p in groups[name])))
+            specs.append(InputSpec(len(specs), name, tuple(member(p) for p in groups[name])))
         except OSError as exc:
             problems.append(IngestProblem(name, f"{name}: {exc.strerror or exc}", fatal=True))
     return specs, problems

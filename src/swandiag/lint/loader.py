@@ -1,13 +1,16 @@
-"""Paths (files, folders) → LintModel. Each file is classified by content (detect.py) and
-read by its reader; a swanctl.conf's includes are read with it (not twice), and the
+"""Paths (files, folders) → LintModel. Each file is classified by content (detect.py), unless
+the caller classified it already (a LintInput from ingest.sources.split_paths), and read by
+its reader; a swanctl.conf's includes are read with it (not twice), and the
 x509*/ folders beside a swanctl.conf given alone are read too (strongSwan loads them)."""
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 
 from cryptography import x509
 
+from ..ingest.records import LintInput
 from . import certs, ipsec_conf, profiles, strongswan_conf, swanctl, windows
 from .detect import classify
 from .records import FileKind, LintFile, LintModel, LintProblem
@@ -39,13 +42,19 @@ def expand(paths: list[str]) -> list[str]:
     return out
 
 
-def load(paths: list[str], strongswan_version: str | None = None, now: float | None = None,
+def load(paths: Sequence[str | LintInput], strongswan_version: str | None = None, now: float | None = None,
          kinds: dict[str, str] | None = None) -> LintModel:
-    """`kinds` (path → kind) skips classification for files already classified by the caller."""
+    """`paths`: files and folders, as strings or as LintInputs (from split_paths), whose kind
+    (like `kinds`, path → kind) skips classification for files the caller classified already."""
     model = LintModel(strongswan_version=strongswan_version, now=now)
-    files = expand(paths)
-    classified = [(p, (kinds or {}).get(p) or classify(p)) for p in files]
-    for p in paths:
+    known = dict(kinds or {})
+    for item in paths:
+        if isinstance(item, LintInput) and item.kind:
+            known.setdefault(item.path, item.kind)
+    named = [item.path if isinstance(item, LintInput) else item for item in paths]
+    files = expand(named)
+    classified = [(p, known.get(p) or classify(p)) for p in files]
+    for p in named:
         if os.path.exists(p) is False:
             model.problems.append(LintProblem(p, "no such file or folder"))
     wanted = {os.path.realpath(p) for p, k in classified if k}

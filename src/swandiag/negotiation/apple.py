@@ -49,6 +49,9 @@ class _Session:
 class _Builder:
     summary: InputSummary
     sessions: list[_Session] = field(default_factory=list)
+    # finish() takes the host from the summary, complete then (set once, never changed), if
+    # it was still unknown when a session started
+    host_at_end: bool = False
 
     @property
     def current(self) -> _Session | None:
@@ -96,6 +99,8 @@ class _Builder:
 
     def finish(self) -> list[Negotiation]:
         for s in self.sessions:
+            if self.host_at_end:
+                s.neg.host = self.summary.host or s.neg.host
             if s.ended:
                 continue
             s.neg.outcome = Outcome.ESTABLISHED if s.connected else Outcome.UNKNOWN
@@ -150,17 +155,28 @@ def _renumber(negs: list[Negotiation], summary: InputSummary) -> list[Negotiatio
 
 
 def build_apple(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
-    """Negotiations of a macOS log: Apple IKEv2 sessions plus racoon's ISAKMP SAs."""
-    from .racoon import build_racoon_events
+    """Negotiations of a macOS log: Apple IKEv2 sessions plus racoon's ISAKMP SAs (one pass:
+    racoon events go to the racoon builder as they come)."""
+    from .racoon import racoon_builder
 
-    racoon: list[Event] = []
-    builder = _Builder(summary)
+    return _build(events, summary, _Builder(summary), racoon_builder(summary))
+
+
+def build_apple_after_racoon(racoon, events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
+    """build_racoon's hand-over at the first Apple event of its stream: `racoon` (a
+    racoon.racoon_builder) has been fed the racoon events before it, `events` is the rest of
+    the stream. The result is build_apple's over the whole input; the sessions take their host
+    from the complete summary, as when build_racoon read the whole input before handing it over."""
+    return _build(events, summary, _Builder(summary, host_at_end=True), racoon)
+
+
+def _build(events: Iterable[Event], summary: InputSummary, builder: _Builder, racoon) -> list[Negotiation]:
     for ev in events:
-        if ev.daemon is Daemon.RACOON:
-            racoon.append(ev)
-        elif ev.daemon in APPLE:
+        daemon = ev.daemon
+        if daemon is Daemon.RACOON:
+            racoon.feed(ev)
+        elif daemon in APPLE:
             builder.feed(ev)
     negs = builder.finish()
-    if racoon:
-        negs.extend(build_racoon_events(racoon, summary))
+    negs.extend(racoon.finish())
     return _renumber(negs, summary)

@@ -35,22 +35,28 @@ def _builder_for(daemon: str | None):
     return getattr(module, target[1], None)
 
 
-def _daemon_of(first: Event | None, summary: InputSummary) -> str | None:
-    if summary.daemon:
-        return summary.daemon
-    return first.daemon.value if first is not None else None
+_LOOKAHEAD = 10_000  # leading events of other programs handed on to the builder; later ones dropped
 
 
 def build(events: Iterable[Event], summary: InputSummary, keep=None) -> list[Negotiation]:
     """Rebuild the negotiations of one input. The daemon comes from the summary or, when the
-    parse stage left it open, from the first event. `keep` (negotiation.retention.Retention)
-    bounds which events a negotiation keeps; builders without that support keep them all."""
+    parse stage left it open (it is final only once the stream is read), from the first event
+    of a daemon swandiag has a builder for: an input may begin with journalctl's `-- Boot … --`
+    line or another program's messages. `keep` (negotiation.retention.Retention) bounds which
+    events a negotiation keeps; builders without that support keep them all."""
     it: Iterator[Event] = iter(events)
-    first = next(it, None)
-    if first is None:
+    head: list[Event] = []
+    first = None
+    for ev in it:
+        if summary.daemon or ev.daemon.value in _BUILDERS:
+            first = ev
+            break
+        if len(head) < _LOOKAHEAD:
+            head.append(ev)
+    if first is None:  # (the stream is read to its end: the summary is complete)
         return []
-    stream = chain((first,), it)
-    builder = _builder_for(_daemon_of(first, summary))
+    builder = _builder_for(summary.daemon or first.daemon.value)
+    stream = chain(head, (first,), it)
     if builder is None:
         for _ in stream:  # drain: the summary is complete only once the events are consumed
             pass

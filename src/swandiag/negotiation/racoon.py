@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from ..analysis import InputSummary
 from ..parse.event import Daemon, Event
@@ -103,10 +104,10 @@ class _Builder:
             return
         n = len(self.drafts) + 1
         role = Role.RESPONDER if f.get("role") == "responder" else Role.INITIATOR
+        # host and version fall back to the summary's in finish(): complete only then
         neg = Negotiation(
-            id=f"{self.summary.spec.name}#{n}", input=ev.input, host=self.summary.host or ev.host,
-            daemon="racoon", side=Side.CLIENT, role=role, ike_version=1,
-            daemon_version=self.version or self.summary.daemon_version,
+            id=f"{self.summary.spec.name}#{n}", input=ev.input, host=ev.host,
+            daemon="racoon", side=Side.CLIENT, role=role, ike_version=1, daemon_version=self.version,
         )
         neg.local = Endpoint(*endpoint(f.get("local")))
         neg.remote = Endpoint(*endpoint(f.get("remote")))
@@ -126,8 +127,13 @@ class _Builder:
                 draft.neg.ike_spi_r = ck_r
 
     def finish(self) -> list[Negotiation]:
+        """Once the input is exhausted (the summary is complete then)."""
+        host, version = self.summary.host, self.summary.daemon_version
         for draft in self.drafts:
-            _collapse_retransmits(draft.neg)
+            neg = draft.neg
+            neg.host = host or neg.host
+            neg.daemon_version = neg.daemon_version or version  # racoon's own banner first
+            _collapse_retransmits(neg)
             if not draft.finished:
                 draft.neg.outcome = Outcome.ESTABLISHED if draft.established else Outcome.UNKNOWN
         return [d.neg for d in self.drafts]
@@ -573,6 +579,12 @@ HANDLERS: dict[str, Callable[[_Builder, _Draft, Event, dict], None]] = {
 }
 
 
+def racoon_builder(summary: InputSummary) -> _Builder:
+    """An incremental racoon builder: `feed(event)` each racoon event in log order, then
+    `finish()` once the input is exhausted (its summary complete) for the negotiations."""
+    return _Builder(summary)
+
+
 def build_racoon_events(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
     """One Negotiation per ISAKMP SA racoon started (or answered), in log order; events of
     other daemons are ignored."""
@@ -583,11 +595,23 @@ def build_racoon_events(events: Iterable[Event], summary: InputSummary) -> list[
     return builder.finish()
 
 
+_APPLE = (Daemon.APPLE_IKEV2, Daemon.APPLE_NE)
+
+
 def build_racoon(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
     """Negotiations of a racoon log. A macOS log that mixes racoon with the native IKEv2
-    client goes to the Apple builder, which hands the racoon lines back."""
-    events = list(events)
-    if any(ev.daemon in (Daemon.APPLE_IKEV2, Daemon.APPLE_NE) for ev in events):
-        from .apple import build_apple
-        return build_apple(events, summary)
-    return build_racoon_events(events, summary)
+    client goes to the Apple builder, which hands the racoon lines back.
+
+    One pass, nothing buffered: racoon events go to the racoon builder as they come; at the
+    first Apple event the Apple builder takes over the rest of the stream together with the
+    racoon builder's state (the result is what build_apple makes of the whole input)."""
+    builder = _Builder(summary)
+    it = iter(events)
+    for ev in it:
+        daemon = ev.daemon
+        if daemon is Daemon.RACOON:
+            builder.feed(ev)
+        elif daemon in _APPLE:
+            from .apple import build_apple_after_racoon
+            return build_apple_after_racoon(builder, chain((ev,), it), summary)
+    return builder.finish()

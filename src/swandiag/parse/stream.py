@@ -267,7 +267,7 @@ class ParsedInput:
                         lineno += 1
                         if chk:  # this token's lines may still prove a level or a negotiation
                             if level is None and line[:4] in markers:
-                                new_markers = _infer_level(line, markers, groups)
+                                new_markers = _infer_level(line, markers, groups, group)
                                 if new_markers is not markers:
                                     markers = new_markers
                                     tokens.watch(not (negotiating and received), markers)  # type: ignore[union-attr]
@@ -360,7 +360,7 @@ class ParsedInput:
                                 elif group not in groups:
                                     groups[group] = 1
                             if (level is None or group is None) and msg[:4] in markers:
-                                new_markers = _infer_level(msg, markers, groups)
+                                new_markers = _infer_level(msg, markers, groups, group)
                                 if new_markers is not markers:
                                     markers = new_markers
                                     if tokens is not None:
@@ -579,10 +579,14 @@ def _useful_markers(groups: dict[str, int]) -> dict[str, list[tuple[str, str, in
     return out
 
 
-def _infer_level(text: str, markers: dict, groups: dict[str, int]) -> dict:
-    """Record the level a marker message proves (levels.MARKERS); returns the markers still useful."""
+def _infer_level(text: str, markers: dict, groups: dict[str, int], line_group: str | None) -> dict:
+    """Record the level a marker message proves (levels.MARKERS); returns the markers still
+    useful. A marker proves its group's level only on a line of that group, or of no known
+    group (charon-systemd's bare journal messages)."""
     for prefix, group, level in markers[text[:4]]:
         if text.startswith(prefix):
+            if line_group is not None and line_group != group:
+                break
             if level > groups.get(group, -1):
                 groups[group] = level
                 return _useful_markers(groups)

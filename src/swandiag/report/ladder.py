@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..correlate.align import matched_messages
 from ..negotiation.records import Direction, Message, Negotiation, Side
 from .sanitize import strip_controls
 from .timefmt import iso
-
-# A receive may be logged a little before the send once clocks are corrected (offset
-# uncertainty), and long after it when the sender retransmitted.
-EARLY_S = 5.0
-LATE_S = 120.0
-
 
 @dataclass(slots=True)
 class LadderRow:
@@ -75,39 +70,10 @@ def _row(analysis, msg: Message, sender: str, receiver: str, sent: Message | Non
     )
 
 
-def _key(msg: Message) -> tuple:
-    return (msg.exchange, msg.mid, bool(msg.is_request))
-
-
-def _match(analysis, outs: list[Message], ins: list[Message]) -> dict[int, Message]:
-    """Pair each sent message with the first unclaimed received one of the same exchange,
-    message id and kind whose corrected time fits; returns {id(sent): received}."""
-    claimed: set[int] = set()
-    out: dict[int, Message] = {}
-    for sent in outs:
-        t = _corrected(analysis, sent)
-        for got in ins:
-            if id(got) in claimed or _key(got) != _key(sent):
-                continue
-            u = _corrected(analysis, got)
-            if t is not None and u is not None and not (t - EARLY_S <= u <= t + LATE_S):
-                continue
-            claimed.add(id(got))
-            out[id(sent)] = got
-            break
-    return out
-
-
 def matched_pairs(neg: Negotiation, peer: Negotiation, analysis) -> list[tuple[Message, Message]]:
     """(sent, received) for every message one side sent that the other logged receiving, both
-    ways, matched as the ladder matches them."""
-    out: list[tuple[Message, Message]] = []
-    for a, b in ((neg, peer), (peer, neg)):
-        outs = [m for m in a.messages if m.direction is Direction.OUT]
-        ins = [m for m in b.messages if m.direction is Direction.IN]
-        matched = _match(analysis, outs, ins)
-        out.extend((m, matched[id(m)]) for m in outs if id(m) in matched)
-    return out
+    ways: the correlate stage's alignment of the pair (one matcher for every view)."""
+    return matched_messages(neg, peer, analysis.correlation)
 
 
 def build_ladder(neg: Negotiation, peer: Negotiation | None, analysis) -> list[LadderRow]:
@@ -135,10 +101,10 @@ def build_ladder(neg: Negotiation, peer: Negotiation | None, analysis) -> list[L
             row.note = ""  # one log only: nothing to compare with
             add(m, row, i)
     else:
+        matched = {id(sent): got for sent, got in matched_pairs(neg, peer, analysis)}
+        claimed = {id(m) for m in matched.values()}
         seq = 0
         for outs, ins, sender, receiver in ((my_out, their_in, own, other), (their_out, my_in, other, own)):
-            matched = _match(analysis, outs, ins)
-            claimed = {id(m) for m in matched.values()}
             for m in outs:
                 got = matched.get(id(m))
                 add(m, _row(analysis, m, sender, receiver, m, got), seq)

@@ -199,11 +199,12 @@ def _endpoint(ep) -> str | None:
     return _s(f"{ep.addr}[{ep.port}]" if ep.port else ep.addr)
 
 
-def _negotiation_row(neg: Negotiation, analysis: Analysis, by_id: dict[str, Negotiation]) -> NegotiationRow:
+def _negotiation_row(neg: Negotiation, analysis: Analysis, by_id: dict[str, Negotiation],
+                     pairing_of: dict) -> NegotiationRow:
     corr = analysis.correlation
     name = _name(analysis, neg.input)
     peer_id = corr.peer.get(neg.id)
-    pairing = next((p for p in corr.pairings if neg.id in (p.a, p.b)), None)
+    pairing = pairing_of.get(neg.id)
     shift = corr.input_shift.get(neg.input, 0.0)
     peer = by_id.get(peer_id) if peer_id else None
     ladder = build_ladder(neg, peer, analysis)
@@ -306,7 +307,11 @@ def build(analysis: Analysis, *, patterns: str | None = None) -> Report:
     report.findings = [_finding_row(f) for f in analysis.findings]
     by_id = {n.id: n for n in analysis.negotiations}
     negs = sorted(analysis.negotiations, key=lambda n: _neg_sort_key(n, analysis))
-    report.negotiations = [_negotiation_row(n, analysis, by_id) for n in negs]
+    pairing_of = {}
+    for p in corr.pairings:  # the first pairing naming a negotiation, as a lookup (busy gateways)
+        pairing_of.setdefault(p.a, p)
+        pairing_of.setdefault(p.b, p)
+    report.negotiations = [_negotiation_row(n, analysis, by_id, pairing_of) for n in negs]
     report.missing = what_is_missing(analysis)
     report.problems = [_s(p) for p in analysis.problems]
     report.shown_ladders = _shown_ladders(report)

@@ -15,7 +15,7 @@ from .case import SIDES, Case, Hit, build_cases
 from .conditions import codes_allow, required_codes
 from .lint_source import is_lint_signature
 from .placeholders import fill
-from .ranking import rank
+from .ranking import Relation, rank
 from .records import Evidence, Finding, Fix
 from .signature import Signature
 
@@ -40,32 +40,40 @@ def evaluate(analysis: Analysis, signatures: Iterable[Signature]) -> list[Findin
             finding = match(sig, case)
             if finding is not None:
                 found.append((finding, case))
+    relation = Relation({s.id: s.explains for s in signatures})
     merged: dict[str, Finding] = {}
-    for finding in _settled(found, {s.id: s for s in signatures}):
+    for finding in _settled(found, {s.id: s for s in signatures}, relation):
         _merge(merged, finding)
-    return rank(list(merged.values()), {s.id: s.explains for s in signatures})
+    return rank(list(merged.values()), relation)
 
 
-def _settled(found: list[tuple[Finding, Case]], sigs: dict[str, Signature]) -> list[Finding]:
+def _settled(found: list[tuple[Finding, Case]], sigs: dict[str, Signature], relation: Relation) -> list[Finding]:
     """Drops an inconclusive (meta) finding of a case when a root cause shown by that case's own
-    log explains it: a finding of the same negotiation whose signature needs nothing more (not
-    inconclusive, no `collect`), is no other log signature's symptom (listed in no `explains`;
-    lint signatures' `explains` only fold configuration evidence), lists
-    the meta id in its `explains`, and cites evidence of the side whose log is there."""
-    symptoms = {x for s in sigs.values() if not is_lint_signature(s) for x in s.explains}
+    log explains it. "Explains" is the relation ranking uses (`Relation.among` over the case's
+    findings); the root cause must need nothing more (not inconclusive, no `collect`), be no log
+    signature's symptom (listed in no non-lint `explains`: `auth-failed` says the other end
+    rejected, not why; lint signatures' `explains` only fold configuration evidence) and cite
+    evidence of a side whose log is there. Run-scoped findings are never dropped."""
+    symptoms = relation.symptoms(s.id for s in sigs.values() if not is_lint_signature(s))
+    per_case: dict[int, list[Finding]] = {}
+    for finding, case in found:
+        per_case.setdefault(id(case), []).append(finding)
+    explained: dict[int, dict[str, set[str]]] = {}
     out: list[Finding] = []
     for finding, case in found:
-        sig = sigs[finding.id]
-        if sig.inconclusive and case.sides and any(
-                _settles(other, sigs[other.id], finding, case, symptoms)
-                for other, other_case in found if other_case is case and other is not finding):
-            continue
+        if sigs[finding.id].inconclusive and case.sides:
+            if id(case) not in explained:
+                explained[id(case)] = relation.among(per_case[id(case)])
+            if any(finding.id in explained[id(case)][root.id] and _shows_cause(root, sigs[root.id], case, symptoms)
+                   for root in per_case[id(case)]):
+                continue
         out.append(finding)
     return out
 
 
-def _settles(root: Finding, sig: Signature, meta: Finding, case: Case, symptoms: set[str]) -> bool:
-    if sig.inconclusive or sig.collect or sig.id in symptoms or meta.id not in sig.explains:
+def _shows_cause(root: Finding, sig: Signature, case: Case, symptoms: set[str]) -> bool:
+    """A finding that needs nothing more, is nobody's symptom, and cites a side present in the case."""
+    if sig.inconclusive or sig.collect or sig.id in symptoms:
         return False
     return any(e.side in case.sides for e in root.evidence)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..analysis import Analysis
+from ..ingest.records import LintInput
 from ..negotiation.records import EventRef, Side
 from .records import Finding
 
@@ -20,8 +21,9 @@ def is_lint_signature(sig) -> bool:
     return sig.id.startswith(LINT_PREFIX)
 
 
-def lint_for(paths: list[str], analysis: Analysis, version: str | None = None):
-    """The LintModel for a run, or None when no input is a config, certificate or profile."""
+def lint_for(paths: list[LintInput], analysis: Analysis, version: str | None = None):
+    """The LintModel for a run, or None when no input is a config, certificate or profile.
+    `paths` come classified from ingest.sources.split_paths."""
     from .. import lint
     from ..lint.loader import load
     from ..lint.records import LogIdentity
@@ -75,7 +77,11 @@ def _log_time(analysis: Analysis) -> float | None:
 def fold(findings: Iterable[Finding], signatures: Iterable) -> list[Finding]:
     """A config-only finding that explains a log finding becomes evidence of that finding
     (the higher-ranked one), so the diagnosis keeps its top finding and cites file:line.
-    Only the signature's own `explains` count (not what those explain in turn)."""
+    Only the signature's own `explains` count (not what those explain in turn). The rest is
+    ranked again, so no finding is left naming a merged one as its cause."""
+    from .ranking import rank
+
+    signatures = list(signatures)
     ranked = list(findings)
     direct = {s.id: set(s.explains) for s in signatures}
     folded: set[int] = set()
@@ -96,4 +102,6 @@ def fold(findings: Iterable[Finding], signatures: Iterable) -> list[Finding]:
             target.fix.client.setdefault(key, value)
         target.references.extend(r for r in f.references if r not in target.references)
         folded.add(i)
-    return [f for i, f in enumerate(ranked) if i not in folded]
+    if not folded:
+        return ranked
+    return rank([f for i, f in enumerate(ranked) if i not in folded], {s.id: s.explains for s in signatures})

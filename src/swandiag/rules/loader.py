@@ -13,6 +13,7 @@ from typing import Any
 
 from .conditions import parse_when
 from .placeholders import known
+from .ranking import cycle
 from .records import Fix, Severity
 from .signature import AppliesTo, Fixtures, Signature
 from .values import SignatureError
@@ -45,6 +46,9 @@ def load_signatures(extra_dirs: list[str] | None = None) -> list[Signature]:
     for file in signature_files(extra_dirs):
         sig = load_file(file)
         by_id[sig.id] = sig  # later directories override
+    loop = cycle({i: s.explains for i, s in by_id.items()})
+    if loop:  # a root cause cannot be its own symptom: ranking needs the relation acyclic
+        raise SignatureError(f"{by_id[loop[0]].source} [{loop[0]}]: 'explains' forms a cycle {' -> '.join(loop)}")
     return list(by_id.values())
 
 

@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
 from ..analysis import Analysis
@@ -96,6 +96,7 @@ class SwandiagApp(App[int]):
         self._filter_keep: int | None = None  # the cursor's key when a filter worker started
         self._follow_timer = None
         self._redactor = None
+        self._shown = False  # the first analysis has been put on screen
         self.sub_title = subtitle or " ".join(self.paths)
 
     # --- layout -------------------------------------------------------------------------------
@@ -239,6 +240,22 @@ class SwandiagApp(App[int]):
         if self.current is None or self.current not in view.by_id:
             self.current = self._default_negotiation()
         self._show_negotiation()
+        if not self._shown:
+            self._shown = True
+            self._focus_findings()
+
+    def _focus_findings(self) -> None:
+        """First diagnosis on screen: put the keyboard on the findings list (enter opens the
+        top finding, as the help says), unless the user already went elsewhere."""
+        if self.screen is not self.screen_stack[0]:
+            return
+        if self.query_one("#views", TabbedContent).active != "overview":
+            return
+        if self.focused is not None and not isinstance(self.focused, Tabs):
+            return
+        found = self.query("#findings")
+        if found:
+            found.first().focus()
 
     def _default_negotiation(self) -> str | None:
         view = self.view

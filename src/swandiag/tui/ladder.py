@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ..correlate.align import matched_messages
 from ..negotiation.records import Direction, EventRef, Message, Negotiation, Observation
 from .model import AnalysisView, clock, input_colour
 
@@ -41,16 +42,15 @@ def _label(m: Message) -> str:
     return f"{m.exchange} {kind}{mid}"
 
 
-def _same(a: Message, b: Message) -> bool:
-    return a.exchange == b.exchange and a.is_request == b.is_request and (
-        a.mid is None or b.mid is None or a.mid == b.mid)
-
-
 def rungs(view: AnalysisView, neg: Negotiation) -> list[Rung]:
     lanes = view.lanes(neg)
     both = all(x is not None for x in lanes)
     out: list[Rung] = []
-    used: set[int] = set()
+    # which receive is which send: the correlate stage's alignment of the pair
+    received: dict[int, Message] = {}
+    if both:
+        received = {id(s): r for s, r in matched_messages(lanes[0], lanes[1], view.analysis.correlation)}
+    used = {id(r) for r in received.values()}
     # every send first, matched to the other side's receive; then receives nobody logged sending
     for lane, side in enumerate(lanes):
         if side is None:
@@ -60,12 +60,8 @@ def rungs(view: AnalysisView, neg: Negotiation) -> list[Rung]:
             if m.direction is not Direction.OUT:
                 continue
             t = view.corrected(side.input, m.ts)
-            match = None
-            if other is not None:
-                match = next((o for o in other.messages if id(o) not in used and o.direction is Direction.IN
-                              and _same(m, o)), None)
+            match = received.get(id(m))
             if match is not None:
-                used.add(id(match))
                 rt = view.corrected(other.input, match.ts)
                 delay = rt - t if rt is not None and t is not None else None
                 out.append(Rung(t, lane, _label(m), m.ref, delay, "matched", m.retransmits, order=_order(m)))

@@ -11,7 +11,6 @@ from ..errors import SwandiagError
 from ..ingest.records import InputSpec
 from ..ingest.sources import disk_size, resolve
 from ..pipeline import Options, analyze
-from ..report.ladder import matched_pairs
 from .lineindex import LineIndex
 from .merged import LogModel, key
 
@@ -70,20 +69,6 @@ def run_analysis(paths: list[str], options: Options, log: LogModel, progress: Pr
 
 def causal_links(analysis: Analysis) -> dict[int, int]:
     """The merged log's tie-break constraints from the matched messages of paired negotiations:
-    key of a line that receives a message -> key of the last line that sent it."""
-    corr = analysis.correlation
-    out = {key(*recv): key(*send) for recv, send in send_links(analysis.negotiations, corr).items()}
-    by_id = {n.id: n for n in analysis.negotiations}
-    skip = corr.newest_first
-    for n in analysis.negotiations:  # messages the packet alignment left out (sizes differ, ...)
-        peer = by_id.get(corr.peer.get(n.id, ""))
-        if peer is None or not n.id < peer.id or n.input == peer.input or n.input in skip or peer.input in skip:
-            continue
-        for sent, got in matched_pairs(n, peer, analysis):
-            packets = [r.line for r in sent.packet_refs]
-            if sent.retransmits and packets:  # which copy arrived is unknown: the first one sent
-                packets = [min(packets)]
-            last = key(sent.ref.input, max([sent.ref.line, *packets]))
-            for r in (got.ref, *got.packet_refs):
-                out.setdefault(key(r.input, r.line), last)
-    return out
+    key of a line that receives a message -> key of the line it must follow on the other side
+    (correlate.timeline.send_links, the report timeline's rule)."""
+    return {key(*recv): key(*send) for recv, send in send_links(analysis.negotiations, analysis.correlation).items()}
