@@ -316,3 +316,30 @@ def test_level_4_dumps_do_not_cut_the_thread_off_its_sa(tmp_path, transform):
     gw = gateway[0]
     assert [(m.exchange, m.direction.name) for m in gw.messages][:2] == [("IKE_SA_INIT", "IN"), ("IKE_SA_INIT", "OUT")]
     assert gw.has("mac-mismatch") and gw.failure_reason == "AUTHENTICATION_FAILED"
+
+
+def _by_uid(negs: list[Negotiation]) -> dict[int, Negotiation]:
+    return {n.unique_id: n for n in negs if n.unique_id is not None}
+
+
+@pytest.mark.parametrize("transform", ["no-ike-name", "journal-short", "busy-6", "busy+no-ike-name"])
+def test_ikev1_reauth_sas_to_one_peer_keep_their_own_lines(tmp_path, transform):
+    """reauth-ikev1-xauth: the gateway (XAuth server) reauthenticates twice, so ISAKMP SAs live
+    side by side with the same peer address and port. Without tags, a message job still buffered
+    when its thread later ran `initiating Main Mode IKE_SA x[N]` went to the new SA, and replaying
+    it pointed the peer back at the old SA, so the next Main Mode landed on the old one; a busy
+    gateway's untagged line left in a thread's buffer joined our SA. Each SA starts where the
+    tagged log starts it and is linked to the SA it replaces (not to another client's SA)."""
+    tagged = _by_uid(_build_file(CORPUS / "lab" / "reauth-ikev1-xauth" / "gateway.log")[0])
+    gateway = _by_uid(_variant(tmp_path, "corpus/lab/reauth-ikev1-xauth", transform)[0])
+    for uid in (1, 2, 3):
+        want, got = tagged[uid], gateway[uid]
+        assert (got.first_ts, got.role, got.outcome) == (want.first_ts, want.role, want.outcome), uid
+        assert [a.ok for a in got.auth if a.method == "XAuth"] == [True], uid
+        peers = {m.src for m in got.messages if m.direction.name == "IN" and m.src}
+        assert peers <= {"192.0.2.10[500]", "192.0.2.10[4500]"}, (uid, peers)
+        if transform != "journal-short":  # one stream, no thread: Mode Config of one SA may go astray
+            assert got.vips_assigned == ["203.0.113.10"], uid
+    assert [gateway[u].successor_kind for u in (1, 2)] == ["reauth", "reauth"]
+    assert gateway[2].predecessor == gateway[1].id and gateway[3].predecessor == gateway[2].id
+    assert any("did not reauthenticate" in e.text for e in gateway[1].events)

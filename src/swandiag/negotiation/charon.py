@@ -10,7 +10,12 @@ errors naming a peer address join the SA with that peer. Without any tag in the 
 (`ike_name = no`, journal text), scheduled jobs (DPD, retransmits) start on a pooled thread whose
 earlier context is stale: their lines are held per thread until the thread's next outgoing packet
 names the peer, `giving up after N retransmits` joins the SA that was retransmitting, and a
-half-open timeout naming only the peer joins that peer's unfinished SA. Configuration-load lines
+half-open timeout naming only the peer joins that peer's unfinished SA. Several SAs with one peer
+(reauthentication): the peer's address leads to the SA that logged a packet with it last in the
+log (a buffered line replayed later does not change that; socket-thread lines without a byte
+count never do); a thread's buffered message job ends when it runs `initiating … IKE_SA x[N]`
+for a new SA, and `IKE_SA y[M] state change: ESTABLISHED => REKEYING` in that job links M → N
+(only SAs of the same connection are linked). Configuration-load lines
 (loaded certificates, local ids) go to the input summary as the daemon's own identities.
 """
 from __future__ import annotations
@@ -80,6 +85,7 @@ class CharonBuilder:
         self.guess: dict[int | None, Draft | None] = {}  # thread -> draft its packet's source had
         self.by_remote: dict[tuple[str, int | None], Draft] = {}
         self.by_addr: dict[str, Draft] = {}
+        self.peer_at: dict[object, int] = {}  # by_remote/by_addr key -> position of the line that set it
         self.version: str | None = None
         self.last_sent: tuple[float | None, tuple[str | None, int | None]] | None = None  # ts, dst
         self.dump_section: dict[int | None, str] = {}  # thread -> 'local'/'remote' of a vici conn dump
@@ -153,6 +159,9 @@ class CharonBuilder:
             self.last_sent = (ev.ts, endpoint(f.get("dst")))
         if ev.sa_id is not None:
             self.tagged = True
+            if thread in self.pending and self.guess.get(thread) is not None:
+                # an untagged message job (a mixed log) ends when the thread logs for an SA
+                self.flush_pending(thread)
             d = self.for_uid(ev.sa_id, ev)
             if kind in _START and f.get("uid") not in (None, ev.sa_id):
                 self.start_successor(d, ev, f)
@@ -199,14 +208,18 @@ class CharonBuilder:
                 self.held[thread] = [ev]
                 return None
         if kind in _START:
+            self.end_packet_job(thread, f["uid"])
             d = self.for_uid(f["uid"], ev)
             prev = self.ctx.get(thread)
-            if prev is not None and prev is not d and prev.neg.unique_id is not None and not prev.gave_up:
+            if prev is not None and prev is not d and prev.neg.unique_id is not None and not prev.gave_up \
+                    and not prev.neg.successor and _same_conn(prev, f.get("conn")):
                 self.link(prev, d, "reauth" if prev.reauth_started or f.get("mode") else "rekey")
             self.bind(thread, d)
             return d
         if kind in _SELF_UID and "uid" in f:
             d = self.for_uid(f["uid"], ev)
+            if kind == "ike.state_change" and f.get("to_state") == "REKEYING" and not self.tagged:
+                self.link_replaced(d, self.ctx.get(thread))
             self.bind(thread, d)
             return d
         if kind == "job.half_open":  # before 6.0.6 it names only the peer: its half-open SA
@@ -240,6 +253,14 @@ class CharonBuilder:
                     self.flush_pending(thread)
             return None
         return self.ctx.get(thread) or self.by_peer_fact(ev, kind)
+
+    def end_packet_job(self, thread, uid) -> None:
+        """`initiating IKE_SA name[N]` for an SA not seen yet starts a new job (a rekey or
+        reauthentication, an initiation): a message the thread still buffers cannot be the new
+        SA's, so it goes to the SA its source had when it arrived."""
+        guess = self.resolve_pending_draft(thread)
+        if uid not in self.by_uid and guess is not None and guess.neg.unique_id not in (None, uid):
+            self.flush_pending(thread)
 
     def settle(self, d: Draft, thread) -> None:
         """Before a later job's lines join d: what other threads still buffer for d (the
@@ -316,6 +337,16 @@ class CharonBuilder:
             self.link(old, new, kind)
         self.apply(new, ev)
 
+    def link_replaced(self, old: Draft, new: Draft | None) -> None:
+        """`IKE_SA name[N] state change: ESTABLISHED => REKEYING` right after the same job
+        logged `initiating … IKE_SA name[M]` (IKEv1 reauthentication; without `ike_name` the
+        initiating line names only the new SA): N is the SA that M replaces."""
+        if new is None or new is old or new.neg.predecessor or old.neg.successor or not old.established \
+                or new.established or new.neg.role is not Role.INITIATOR or not _same_conn(old, new.neg.conn) \
+                or (new.neg.unique_id or 0) <= (old.neg.unique_id or 0):
+            return
+        self.link(old, new, "reauth" if old.reauth_started or old.neg.ike_version == 1 else "rekey")
+
     def link(self, old: Draft, new: Draft, kind: str) -> None:
         if old is new:
             return
@@ -359,13 +390,23 @@ class CharonBuilder:
         elif kind in ("cfg.loaded_cert", "cfg.loaded_cert_file") or (kind == "cfg.dump_cert" and local):
             _add_once(s.loaded_certs, f.get("subject"))
 
-    def remember_remote(self, d: Draft, ep: tuple[str | None, int | None]) -> None:
+    def remember_remote(self, d: Draft, ep: tuple[str | None, int | None], ev: Event,
+                        index: bool = True) -> None:
+        """d talks to ep now (`index`: and is the SA to look up for ep). A line applied late
+        (a thread's buffered packet, replayed when its SA is known) does not take the peer back
+        from an SA seen there after it: with several SAs to one peer (reauthentication) the
+        newest line decides."""
         addr, port = ep
         if addr is None:
             return
         d.neg.remote = type(d.neg.remote)(addr, port)
-        self.by_remote[(addr, port)] = d
-        self.by_addr[addr] = d
+        if not index:
+            return
+        at = -ev.line if self.summary.reversed else ev.line
+        for key, table in (((addr, port), self.by_remote), (addr, self.by_addr)):
+            if self.peer_at.get(key, at) <= at:
+                table[key] = d
+                self.peer_at[key] = at
 
     def link_responder_reauths(self, drafts: list[Draft]) -> None:
         """Responder side of a break-before-make reauthentication: the peer deletes its SA and
@@ -404,6 +445,12 @@ class CharonBuilder:
         return negs
 
 
+def _same_conn(d: Draft, conn) -> bool:
+    """A rekeyed or reauthenticated IKE_SA keeps its connection: an SA of another connection
+    (a stale thread context, another client's job) cannot be the one replaced."""
+    return not conn or conn == "(unnamed)" or not d.neg.conn or d.neg.conn == conn
+
+
 def _add_once(items: list[str], value) -> None:
     if isinstance(value, str) and value and value not in items:
         items.append(value)
@@ -431,12 +478,15 @@ def _cn(subject: str) -> str | None:
 # -- handlers (kind -> effect on the draft) ---------------------------------------------------
 def _packet(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
     src, dst = endpoint(f.get("src")), endpoint(f.get("dst"))
+    # the socket threads' lines (no byte count) are logged outside any SA: where they land
+    # (the one stream of a journal) is a guess, not a fact about who talks to the peer now
+    index = "size" in f
     if f.get("dir") == "in":
-        b.remember_remote(d, src)
+        b.remember_remote(d, src, ev, index)
         d.neg.local.addr, d.neg.local.port = dst
         d.last_in_packet = ev
     else:
-        b.remember_remote(d, dst)
+        b.remember_remote(d, dst, ev, index)
         d.neg.local.addr, d.neg.local.port = src
         d.out_packet(ev, f, src, dst)
 
@@ -480,10 +530,11 @@ def _start(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
     if f.get("conn") and f["conn"] != "(unnamed)":
         n.conn = f["conn"]
     if n.role is Role.INITIATOR and f.get("addr"):
-        b.remember_remote(d, (f["addr"], None))
+        b.remember_remote(d, (f["addr"], None), ev)
     elif f.get("addr"):
         d.neg.remote.addr = f["addr"]
         b.by_addr[f["addr"]] = d
+        b.peer_at[f["addr"]] = -ev.line if b.summary.reversed else ev.line
 
 
 def _established(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
