@@ -50,9 +50,16 @@ def test_addresses_never_survive_and_map_into_documentation_ranges(addrs):
             assert ip in DOC_V6 or ip.is_link_local, m
 
 
+def _common_network(a, b) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """The smallest network holding both addresses."""
+    bits = a.max_prefixlen
+    length = bits - (int(a) ^ int(b)).bit_length()
+    return ipaddress.ip_network((int(a) >> (bits - length) << (bits - length), length))
+
+
 @settings(max_examples=40, deadline=None)
-@given(v4, st.integers(1, 254), st.integers(1, 254))
-def test_subnet_relationships_and_roles_are_kept(base, h1, h2):
+@given(v4, st.integers(1, 254), st.integers(1, 254), v6, st.integers(1, 2**64 - 1), st.integers(1, 2**64 - 1))
+def test_subnet_relationships_and_roles_are_kept(base, h1, h2, base6, i1, i2):
     net = int(base) & ~0xFF
     a, b = ipaddress.IPv4Address(net + h1), ipaddress.IPv4Address(net + h2)
     red = Redactor()
@@ -63,6 +70,97 @@ def test_subnet_relationships_and_roles_are_kept(base, h1, h2):
     assert ma in ipaddress.ip_network("192.0.2.0/24") or ma in ipaddress.ip_network("198.18.0.0/15")
     red.hint_address("10.99.0.7", "pool")
     assert ipaddress.ip_address(red.map_address("10.99.0.7")) in ipaddress.ip_network("203.0.113.0/24")
+    # in CIDR notation: the /24 and the smallest network holding both stay networks holding them
+    for cidr in {ipaddress.ip_network((net, 24)), _common_network(a, b)}:
+        mapped = ipaddress.ip_network(red.text(f"leftsubnet={cidr}").split("=", 1)[1], strict=True)
+        assert mapped.prefixlen == cidr.prefixlen and ma in mapped and mb in mapped, (cidr, mapped, ma, mb)
+    assert red.text(str(ipaddress.IPv4Address(net))) == str(ipaddress.ip_network((int(ma) >> 8 << 8, 24)).network_address)
+    # IPv6: one original /64 stays one /64 of the role's range, networks likewise
+    net6 = int(base6) >> 64 << 64
+    c, d = ipaddress.IPv6Address(net6 + i1), ipaddress.IPv6Address(net6 + i2)
+    red.hint_address(str(c), "client")
+    red.hint_address(str(d), "client")
+    mc, md = ipaddress.ip_address(red.map_address(str(c))), ipaddress.ip_address(red.map_address(str(d)))
+    assert int(mc) >> 64 == int(md) >> 64 and mc in DOC_V6
+    assert mc in ipaddress.ip_network("2001:db8:2::/48") or int(mc) >> 108 == int(ipaddress.ip_address("2001:db8:2000::")) >> 108
+    for cidr in {ipaddress.ip_network((net6, 64)), ipaddress.ip_network((int(base6) >> 80 << 80, 48)), _common_network(c, d)}:
+        mapped = ipaddress.ip_network(red.text(f"rightsubnet={cidr}").split("=", 1)[1], strict=True)
+        assert mapped.prefixlen == cidr.prefixlen and mc in mapped and md in mapped, (cidr, mapped, mc, md)
+
+
+def _network_case(version, value, length, offsets, role):
+    """Lines with a network `net/len` in CIDR notation (config, traffic selector, route) and
+    hosts inside it; returns the lines, the network and the hosts."""
+    bits = 32 if version == 4 else 128
+    net = ipaddress.ip_network((value >> (bits - length) << (bits - length), length))
+    hosts = sorted({ipaddress.ip_address(int(net.network_address) + o % net.num_addresses) for o in offsets})
+    hosts = [h for h in hosts if _public_v4(h)] if version == 4 else hosts
+    lines = [f"    leftsubnet={net}", f"09[CFG] CHILD_SA child{{1}} established with {net} === {net}",
+             f"09[KNL] installing route {net} via {hosts[0] if hosts else net.network_address}"]
+    lines += [f"09[NET] received packet: from {h}[4500] to {h}[4500] (80 bytes)" for h in hosts]
+    return lines, net, hosts, role
+
+
+v4_public = st.builds(int, v4)
+v6_global = st.builds(int, v6)
+offsets = st.lists(st.integers(0, 2**128), min_size=1, max_size=4)
+roles = st.sampled_from(["gateway", "client", "pool", "other"])
+network_cases = st.one_of(
+    st.builds(_network_case, st.just(4), v4_public, st.integers(18, 32), offsets, roles),
+    st.builds(_network_case, st.just(6), v6_global, st.integers(36, 128), offsets, roles))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(network_cases, min_size=1, max_size=3))
+def test_networks_stay_networks_holding_their_hosts(cases):
+    """CIDR notation and network addresses: a redacted `net/len` is a valid network (host bits
+    zero) with the same length in the documentation ranges, and the hosts of the original
+    network map inside it. Generated: IPv4 /18-/32, IPv6 /36-/128, three networks at most, so the
+    documentation ranges never run full (two IPv4 /16s would fill 198.18.0.0/15; the /16 case and
+    the kept wider ones are in test_network_address_keeps_its_shape)."""
+    red = Redactor()
+    for _, _, hosts, role in cases:
+        for h in hosts:
+            red.hint_address(str(h), role)
+    lines = [line for case in cases for line in case[0]]
+    for line in lines:
+        red.learn_text(line)
+    out = "\n".join(red.text(line) for line in lines)
+    for _, net, hosts, _ in cases:
+        assert not _present(str(net.network_address), out), (net, out)
+        mapped = ipaddress.ip_network(red.text(str(net)), strict=True)  # host bits zero, or ValueError
+        assert mapped.prefixlen == net.prefixlen
+        assert mapped.version == net.version
+        assert (any(mapped.subnet_of(n) for n in DOC_V4) if net.version == 4 else mapped.subnet_of(DOC_V6)), mapped
+        for h in hosts:
+            assert ipaddress.ip_address(red.map_address(str(h))) in mapped, (net, h, mapped)
+        # the same network in other lines and in an interface address `host/len`
+        assert f"leftsubnet={mapped}" in out
+        if hosts:
+            iface = ipaddress.ip_interface(red.text(f"{hosts[-1]}/{net.prefixlen}"))
+            assert iface.network == mapped and str(iface.ip) == red.map_address(str(hosts[-1]))
+    # one original network, one mapped network; two different ones never share a mapping
+    nets = {case[1] for case in cases}
+    images = {red.text(str(n)) for n in nets}
+    assert len(images) == len(nets)
+
+
+def test_network_address_keeps_its_shape():
+    """The review case: `leftsubnet=198.51.100.64/26` became `198.18.0.1/26` (a host, not a network)."""
+    red = Redactor()
+    lines = ["    leftsubnet=198.51.100.64/26", "09[NET] received packet: from 198.51.100.70[500] to 192.0.2.1[500]",
+             "    rightsubnet=2001:db8:5:40::/58", "09[NET] sending packet: from 2001:db8:5:7f::9[500]",
+             "    rightsubnet=10.20.0.0/16", "    leftsubnet=0.0.0.0/0,::/0", "    rightsubnet=10.0.0.0/8"]
+    for line in lines:
+        red.learn_text(line)
+    out = [red.text(line) for line in lines]
+    v4net = ipaddress.ip_network(out[0].split("=", 1)[1], strict=True)
+    assert v4net.prefixlen == 26 and ipaddress.ip_address(out[1].split()[4].split("[")[0]) in v4net
+    v6net = ipaddress.ip_network(out[2].split("=", 1)[1], strict=True)
+    assert v6net.prefixlen == 58 and ipaddress.ip_address(out[3].split()[4].split("[")[0]) in v6net
+    wide = ipaddress.ip_network(out[4].split("=", 1)[1], strict=True)
+    assert wide.prefixlen == 16 and wide.subnet_of(ipaddress.ip_network("198.18.0.0/15"))
+    assert out[5] == lines[5] and out[6] == lines[6]  # any / wider than the documentation ranges: kept
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,13 +1,25 @@
 """Redaction: consistent, structure-preserving replacement of what identifies people and networks.
 
-* Addresses map into documentation ranges by role, keeping subnet relationships (addresses of
-  one original /24 resp. /64 land in one block): gateway 192.0.2.0/24 and 2001:db8:1::/48,
-  clients 198.51.100.0/24 and 2001:db8:2::/48, pools (virtual IPs) 203.0.113.0/24 and
-  2001:db8:3::/48, anything else 198.18.0.0/15 (RFC 2544) and 2001:db8:4::/48; link-local
-  stays link-local (fe80::/64). A mapped address never equals an address seen in the inputs.
-* FQDNs and host names -> host-N, e-mail and user identities, EAP/XAuth names -> user-N,
-  certificate DNs -> dn-N (their O/OU -> org-N, other CNs -> name-N), serials -> serial-N,
-  journald machine/boot ids -> machine-N.
+* Addresses map into documentation ranges by role, keeping the network structure: each original
+  IPv4 /24 (IPv6 /48) maps onto one block of the same size, offset-preserving (the last octet,
+  resp. subnet id and interface id, are kept; IPv4 /24s without /24 or /25 networks go quarter
+  by quarter and may share a mapped /24), so a network `a/len` with len >= 24 (>= 48) maps
+  onto a valid network of the same length that holds the mapped addresses of its hosts. Wider
+  networks (IPv4 /16-/23, IPv6 /36-/47) seen in the inputs get an aligned block of their size
+  (198.18.0.0/15, 2001:db8:8000::/33) that all their addresses map into; networks wider still
+  (IPv4 < /16, IPv6 < /36) are kept as written. A block's range follows the highest role among
+  its addresses: gateway 192.0.2.0/24 and 2001:db8:1::/48, clients 198.51.100.0/24 and
+  2001:db8:2::/48, pools (virtual IPs) 203.0.113.0/24 and 2001:db8:3::/48 (one original block
+  each), the rest 198.18.0.0/15 (RFC 2544) and 2001:db8:R000::/36; link-local stays link-local
+  (fe80::/64). A mapped address never equals an address seen in the inputs.
+* FQDNs and host names -> host-N (from identity positions, and from free text when shaped like
+  a host: see _host_shaped; file, bundle and option names stay), e-mail and user identities,
+  EAP/XAuth names -> user-N, certificate DNs -> dn-N (their O/OU -> org-N, other CNs -> name-N),
+  serials -> serial-N, journald machine/boot ids -> machine-N.
+  A single-label machine name learnt only as a host (syslog/journald host field, `_HOSTNAME`,
+  an input's or negotiation's host) is replaced where it stands as a host (see _host_context),
+  and elsewhere as a whole word unless it is a common word (log text) or a word of swandiag's
+  own wording (explanations, fixes …): see _SHORT_HOST_RULE.
 * Secrets (`secret = …`), key material and hex dumps (charon levels 3-4, racoon DEBUG) are
   removed outright.
 
@@ -17,6 +29,7 @@ runs agree. The map holds the originals: it stays local and never goes into a re
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import json
 import os
@@ -40,12 +53,19 @@ _V4_PRIMARY = {GATEWAY: "192.0.2.0/24", CLIENT: "198.51.100.0/24", POOL: "203.0.
 _V4_OVERFLOW = ipaddress.ip_network("198.18.0.0/15")
 _V6_ROLE = {GATEWAY: 1, CLIENT: 2, POOL: 3, OTHER: 4}
 _V6_BASE = int(ipaddress.ip_address("2001:db8::"))
+_V6_WIDE_AREA = ipaddress.ip_network("2001:db8:8000::/33")  # blocks of networks wider than a /48
 _LINK_LOCAL_BASE = int(ipaddress.ip_address("fe80::"))
-_SLOT = 64  # IPv4 block per original /24: a /26
+_BITS = {4: 32, 6: 128}
+_BLOCK = {4: 24, 6: 48}  # default block: an original /24 (/48) maps onto one mapped /24 (/48)
+_WIDEST = {4: 16, 6: 36}  # networks with a shorter prefix cannot fit the documentation ranges: kept
+_UNIT = {4: 6, 6: 80}  # occupancy is tracked in IPv4 /26 and IPv6 /48 units
 
 # --- text shapes -------------------------------------------------------------------------
 _V4 = regex.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _V6 = regex.compile(r"(?<![\w:.%])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:%[\w.-]+)?(?![\w:])")
+# the same with an optional prefix length: `198.51.100.64/26`, `2001:db8:5::/48`
+_V4_NET = regex.compile(_V4.pattern + r"(?:/(\d{1,3})(?!\w|\.\d))?")
+_V6_NET = regex.compile(_V6.pattern + r"(?:/(\d{1,3})(?![\w:]|\.\d))?")
 _EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?![\w-])")
 _FQDN = regex.compile(r"(?<![\w.@-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})\.)+([A-Za-z]{2,24})\.?(?![\w-]|\.\w)")
 _DN_ATTR = regex.compile(r"(?:^|,\s*|/)(?:C|CN|O|OU|L|ST|E|DC|emailAddress|serialNumber|UID)=", regex.IGNORECASE)
@@ -59,6 +79,7 @@ _CONTEXT_IDS = regex.compile(
 _CONFIG_IDS = regex.compile(
     r"(?:^|\]\s|>\s|\"msg\":\")\s*(?:id|eap_id|xauth_id|aaa_id|local_id|remote_id|leftid|rightid)\s*=\s*"
     r"\"?([^\"\n\\]{1,256}?)\"?\s*(?:\"\}|$)", regex.MULTILINE)
+_CONFIG_COMMENT = regex.compile(r"\s+#.*$")
 _PAIR_IDS = regex.compile(r"'([^'\n]{1,256})'\s*-\s*'([^'\n]{1,256})'")
 _SERIAL = regex.compile(r"serial(?:\s*number)?\s*[:=]?\s*((?:[0-9a-fA-F]{2}:){2,}[0-9a-fA-F]{2}|[0-9a-fA-F]{8,})", regex.IGNORECASE)
 _JOURNAL_HOST = regex.compile(r"(?:\"_HOSTNAME\"\s*:\s*\"|\b_HOSTNAME=)([^\"\s]{1,253})")
@@ -81,8 +102,115 @@ _TLDS = frozenset("""com org net edu gov mil int info biz io co de ch at fr uk n
 us ca au nz br in eu me dev app cloud online site xyz tech local lan home corp internal intranet example test invalid
 localdomain arpa li lu ie pt gr hu sk si hr ro bg ua tr il za kr tw hk sg my th vn id ph mx ar cl""".split())
 _NOT_IDENTITIES = frozenset({"", "%any", "%any6", "any", "(null)", "null", "*", "0.0.0.0", "::", "%", "myself"})
+# A dotted word met in free text (no identity position: not quoted after `authentication of`, not
+# in a `matching A[id]...B[id]` line, not a syslog/journald host, not in a negotiation record) is
+# taken for a host name only if it is shaped like one: its last label is a known TLD (_TLDS) and
+# * it does not start with a strongSwan configuration namespace: option paths such as
+#   `charon.syslog.daemon.app`, `charon-systemd.journal.<group>`, `connections.rw.local.id` are
+#   printed by the level advice and the fixes and are settings, not hosts;
+# * if its TLD is one of _AMBIGUOUS_TLDS, it has three labels or more and is not a reverse-DNS id
+#   (first label one of _REVERSE_DNS_ROOTS): these TLDs double as a file or bundle suffix or a
+#   setting key, so a two-label `Name.app` / `local.id` / `Makefile.in` / `updown.pl` is a file,
+#   an app bundle or an option, and `net.openvpn.connect.app` is a bundle id, while
+#   `vpn.corp.app` is a host. A real two-label host under these TLDs (`myvpn.app`) is still
+#   redacted wherever it is also seen in an identity position.
+# File names (racoon.log, swanctl.conf, ipsec.secrets, *.pem, *.mobileconfig), bundle ids
+# (com.apple.networkextension), versions and algorithm names never end in a TLD and stay as they are.
+_OPTION_ROOTS = frozenset({  # strongswan.conf daemon/library sections and swanctl.conf sections
+    "charon", "charon-systemd", "charon-nm", "charon-cmd", "charon-svc", "libstrongswan", "libcharon",
+    "libimcv", "libtls", "libtnccs", "connections", "secrets", "pools", "authorities"})
+_AMBIGUOUS_TLDS = frozenset({
+    "app",  # macOS application bundles (Console.app, Settings.app); charon's APP log group
+    "id",   # swanctl.conf keys: local.id, remote.id
+    "in",   # autoconf templates (strongswan.conf.in, Makefile.in)
+    "pl",   # Perl scripts (updown.pl)
+})
+_REVERSE_DNS_ROOTS = frozenset({"com", "org", "net", "io"})  # bundle / subsystem ids: com.apple.…
+# _SHORT_HOST_RULE. A single-label machine name (`host`, `gateway`, `vpn-gw01`, `moon`) learnt only
+# from a host position (the syslog/journald host field, `_HOSTNAME`, an input's or a negotiation's
+# host) is replaced
+# * always where it stands as a host (_host_context): the host field of a syslog/journald line, a
+#   report `host` field, after `hostname=` / `_HOSTNAME=` / `host:`, as a whole quoted value
+#   ('name', "name"), after `@` or `//`, before `:port`;
+# * elsewhere as a whole word in log text unless it is one of _COMMON_WORDS: a machine called
+#   `host` or `gateway` does not turn "remote host is behind NAT" into "remote host-1 …", while
+#   `moon` or `vpn-gw01` is replaced wherever it appears, as before;
+# * elsewhere in swandiag's own text (explanations, fixes, collect hints, missing items, ladder
+#   sides: _OWN_FIELDS) unless it is a word of swandiag's own wording (_own_words: _COMMON_WORDS
+#   and every word of the bundled patterns' texts and of the report's fixed texts): swandiag's
+#   wording is never rewritten, a log value it prints (an input name, a file name) is.
+# A name that is also an identity (quoted after `authentication of`, `matching A[id]...B[id]`,
+# a configured id …) is replaced everywhere like every identity. FQDNs are replaced everywhere.
+_COMMON_WORDS = frozenset("""
+host hostname localhost gateway gw client server vpn router firewall proxy peer remote local node edge
+core home office lab test testing dev prod main primary secondary backup master slave responder
+initiator tunnel daemon charon racoon strongswan ipsec swanctl pluto nat dns dhcp ike ike2 esp
+internet network net cloud site hub spoke mobile phone laptop desktop workstation box device system
+kernel linux mac macos ios iphone ipad android windows ubuntu debian alpine fedora centos default
+unknown none any all left right public private inside outside internal external wan lan dmz
+""".split())
+_HOST_BEFORE = regex.compile(r"(?:\b_?host(?:_?name)?\s*[=:]|\bhostname\s)\s*[\"']?$", regex.IGNORECASE)
+_PORT_AFTER = regex.compile(r":\d{1,5}(?!\d)")
 _BOUND_L = r"(?<![A-Za-z0-9_])(?<!\d\.)"
 _BOUND_R = r"(?![A-Za-z0-9_])(?!\.\d)"
+
+
+def _host_shaped(name: str) -> bool:
+    """Whether a dotted word seen in free text is a host name (see _AMBIGUOUS_TLDS)."""
+    labels = name.rstrip(".").casefold().split(".")
+    if len(labels) < 2 or labels[-1] not in _TLDS or labels[0] in _OPTION_ROOTS:
+        return False
+    if labels[-1] in _AMBIGUOUS_TLDS:
+        return len(labels) >= 3 and labels[0] not in _REVERSE_DNS_ROOTS
+    return True
+
+
+@functools.cache
+def _own_words() -> frozenset[str]:
+    """Every word swandiag's own wording uses: _COMMON_WORDS, the texts of the bundled patterns
+    (titles, explanations, fixes, collect hints; placeholders left out) and the fixed texts of the
+    missing list, the ladder and the level advice. None of them comes from a user's logs."""
+    texts: list[str] = []
+    try:
+        import tomllib
+
+        from ..rules.loader import signature_files
+
+        for path in signature_files(None):
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            fix = data.get("fix") or {}
+            texts += [str(data.get("title", "")), str(data.get("explanation", "")), str(fix.get("summary", ""))]
+            texts += [str(c) for c in data.get("collect") or []]
+            for side in ("gateway", "client"):
+                texts += [f"{k} {v}" for k, v in dict(fix.get(side) or {}).items()]
+    except Exception:  # noqa: BLE001 - without the patterns' words the rule only gets stricter
+        pass
+    from ..parse import levels
+    from . import ladder, missing
+
+    for module in (missing, ladder, levels):
+        try:
+            texts.append(Path(module.__file__).read_text(encoding="utf-8"))
+        except OSError:
+            pass
+    words = set(_COMMON_WORDS)
+    for text in texts:
+        words.update(w.casefold() for w in regex.findall(r"[A-Za-z]{2,}", regex.sub(r"\{[^{}]*\}", " ", text)))
+    return frozenset(words)
+
+
+def _host_context(line: str, start: int, end: int, host_span: tuple[int, int] | None) -> bool:
+    """Whether line[start:end] stands as a host name there (see _SHORT_HOST_RULE)."""
+    if host_span == (start, end):
+        return True
+    before = line[max(0, start - 64):start]
+    if before.endswith(("@", "//", "\\\\")):
+        return True
+    if before[-1:] in ("'", '"') and line[end:end + 1] == before[-1]:
+        return True
+    if _PORT_AFTER.match(line, end):
+        return True
+    return _HOST_BEFORE.search(before) is not None
 
 
 def _is_hex_dump_line(line: str) -> bool:
@@ -119,11 +247,19 @@ class Redactor:
         self.addresses: dict[str, str] = {}  # original (canonical) -> mapped
         self.tokens: dict[str, str] = {}  # casefolded original -> token
         self.counters: dict[str, int] = {}
-        self.slots: dict[str, int] = {}  # "v4|role|net" / "v6|role|net" -> block base (int) / subnet index
+        self.slots: dict[str, int] = {}  # "v4|<original network>/<len>" -> mapped base (int); see _block
+        self.short_hosts: set[str] = set()  # casefolded single-label hosts: _SHORT_HOST_RULE
         self.roles: dict[str, str] = {}  # original address -> role hint
         self.seen: set[str] = set()  # every original address seen (never produced as a mapping)
+        self.nets: set[tuple[int, int, int]] = set()  # (version, network, len) of wide networks seen
+        self._seen_int: dict[int, set[int]] = {4: set(), 6: set()}
         self._pattern: regex.Pattern | None = None
-        self._next_slot: dict[str, int] = {}
+        self.nets24: set[int] = set()  # IPv4 /24s that hold a network seen in the inputs
+        self._mapped: dict[int, set[int]] = {4: set(), 6: set()}  # mapped addresses, as integers
+        self._occupied: dict[int, set[int]] = {4: set(), 6: set()}  # mapped units (_UNIT) in use
+        self._wide_blocks: dict[int, list[tuple[int, int]]] = {4: [], 6: []}  # (original network, host bits)
+        self._full: set[tuple[int, int, str]] = set()  # (version, host bits, role) with no free block left
+        self._role_index: tuple[int, dict[tuple[int, int], str]] | None = None  # (len(roles), role per /24, /48)
         if self.map_file and self.map_file.exists():
             self._load()
 
@@ -139,7 +275,15 @@ class Redactor:
         self.tokens = {str(k): str(v) for k, v in dict(data.get("tokens", {})).items()}
         self.counters = {str(k): int(v) for k, v in dict(data.get("counters", {})).items()}
         self.slots = {str(k): int(v) for k, v in dict(data.get("slots", {})).items()}
-        self.seen.update(self.addresses)
+        self.short_hosts = {str(k) for k in data.get("short_hosts", [])} & set(self.tokens)
+        for original, mapped in self.addresses.items():
+            self._see_text(original)
+            ip = _parse_ip(mapped)
+            if ip is not None:
+                self._mapped[ip.version].add(int(ip))
+                self._occupy(ip.version, int(ip), 0)  # also keeps the blocks of older map files apart
+        for key, base in self.slots.items():
+            self._index_slot(key, base)
         self._pattern = None
 
     def save(self) -> None:
@@ -147,7 +291,8 @@ class Redactor:
             return
         data = {"format": MAP_FORMAT, "warning": "holds the original values: keep this file local, never attach it",
                 "addresses": dict(sorted(self.addresses.items())), "tokens": dict(sorted(self.tokens.items())),
-                "counters": dict(sorted(self.counters.items())), "slots": dict(sorted(self.slots.items()))}
+                "counters": dict(sorted(self.counters.items())), "slots": dict(sorted(self.slots.items())),
+                "short_hosts": sorted(self.short_hosts)}
         tmp = self.map_file.with_name(self.map_file.name + ".tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -158,6 +303,15 @@ class Redactor:
             raise SwandiagError(f"--map-file {self.map_file}: cannot write it ({exc.strerror or exc})") from None
 
     # --- learning -----------------------------------------------------------------------
+    def _see(self, ip) -> None:
+        self.seen.add(str(ip))
+        self._seen_int[ip.version].add(int(ip))
+
+    def _see_text(self, text: str) -> None:
+        ip = _parse_ip(text)
+        if ip is not None:
+            self._see(ip)
+
     def hint_address(self, text: str | None, role: str) -> None:
         if not text:
             return
@@ -165,9 +319,10 @@ class Redactor:
         if ip is None or _kept(ip):
             return
         key = str(ip)
-        self.seen.add(key)
+        self._see(ip)
         if _ROLE_PRIORITY[role] > _ROLE_PRIORITY[self.roles.get(key, OTHER)] or key not in self.roles:
             self.roles[key] = role
+            self._role_index = None
 
     def learn_identity(self, value: str | None, role: str = OTHER) -> None:
         """Classify an identity and give it a token (or an address role)."""
@@ -176,6 +331,8 @@ class Redactor:
         value = value.strip().strip("\"'").strip()
         if value.casefold() in _NOT_IDENTITIES or len(value) < 2:
             return
+        if value.startswith("<") and value.endswith(">"):
+            return  # a placeholder of a suggested fix (`id = <user>`), never a real identity
         if _parse_ip(value) is not None:
             self.hint_address(value, role)
             return
@@ -205,9 +362,28 @@ class Redactor:
         else:
             self._token(value, "user")
 
+    def hint_network(self, text: str, length: int) -> None:
+        """A network `text/length` seen in the inputs: its addresses will map into one block of its size."""
+        ip = _parse_ip(text)
+        if ip is None or _kept(ip) or not 0 <= length <= _BITS[ip.version]:
+            return
+        self._see(ip)
+        if ip.version == 6 and ip.is_link_local:
+            return
+        if _WIDEST[ip.version] <= length < _BLOCK[ip.version]:
+            host_bits = _BITS[ip.version] - length
+            self.nets.add((ip.version, int(ip) >> host_bits << host_bits, length))
+        elif ip.version == 4 and length in (24, 25):
+            self.nets24.add(int(ip) >> 8 << 8)  # its /24 maps as one block (_allocate)
+
     def learn_host(self, name: str | None) -> None:
+        """A machine name from a host position (syslog/journald host field, input/negotiation host)."""
         if name and name.casefold() not in _NOT_IDENTITIES and _parse_ip(name) is None and len(name) >= 2:
-            self._token(name.rstrip("."), "host")
+            name = name.rstrip(".")
+            key = name.casefold()
+            if "." not in key and key not in self.tokens:
+                self.short_hosts.add(key)  # learnt as a host only, so far: _SHORT_HOST_RULE
+            self._token(name, "host")
 
     def learn_analysis(self, analysis) -> None:
         for summary in analysis.inputs:
@@ -248,11 +424,15 @@ class Redactor:
         for m in _POOL_HINT.finditer(text, timeout=TIMEOUT):
             for part in regex.split(r"[-,]", m.group(1)):
                 self.hint_address(part, POOL)
-        for m in _V4.finditer(text, timeout=TIMEOUT):
+        for m in _V4_NET.finditer(text, timeout=TIMEOUT):
             self.hint_address(m.group(0), OTHER)
+            if m.group(1):
+                self.hint_network(m.group(0).split("/", 1)[0], int(m.group(1)))
         if ":" in text:
-            for m in _V6.finditer(text, timeout=TIMEOUT):
+            for m in _V6_NET.finditer(text, timeout=TIMEOUT):
                 self.hint_address(m.group(0), OTHER)
+                if m.group(1):
+                    self.hint_network(m.group(0).split("/", 1)[0].split("%", 1)[0], int(m.group(1)))
         for m in _QUOTED.finditer(text, timeout=TIMEOUT):
             quoted = m.group(1) or m.group(2) or ""
             if _DN_ATTR.search(quoted, timeout=TIMEOUT) and "=" in quoted:
@@ -261,7 +441,8 @@ class Redactor:
             self.learn_identity(m.group(1))
         if "=" in text:
             for m in _CONFIG_IDS.finditer(text, timeout=TIMEOUT):
-                self.learn_identity(m.group(1))
+                # a suggested fix may comment its line: `leftid=?   # must be a SAN of leftcert`
+                self.learn_identity(_CONFIG_COMMENT.sub("", m.group(1), timeout=TIMEOUT))
         for m in _PAIR_IDS.finditer(text, timeout=TIMEOUT):
             self.learn_identity(m.group(1))
             self.learn_identity(m.group(2))
@@ -279,7 +460,7 @@ class Redactor:
             self.learn_identity(m.group(0))
         if "." in text:
             for m in _FQDN.finditer(text, timeout=TIMEOUT):
-                if m.group(1).lower() in _TLDS:
+                if _host_shaped(m.group(0)):
                     self._token(m.group(0).rstrip("."), "host")
         m = _SYSLOG_HOST.match(text, timeout=TIMEOUT)
         if m and not m.group(1)[:1].isdigit():
@@ -293,6 +474,8 @@ class Redactor:
 
     def _token(self, value: str, kind: str) -> str:
         key = value.casefold()
+        if kind != "host":
+            self.short_hosts.discard(key)  # also an identity: replaced everywhere
         token = self.tokens.get(key)
         if token is None:
             self.counters[kind] = self.counters.get(kind, 0) + 1
@@ -302,9 +485,13 @@ class Redactor:
         return token
 
     # --- address mapping ----------------------------------------------------------------
-    def _taken(self) -> set[str]:
-        return self.seen | set(self.addresses.values())
-
+    # Every mapping goes through a block. A block maps an original network onto a mapped network of
+    # the same size, offset-preserving, so host bits, network addresses and containment survive: an
+    # IPv6 /48, an IPv4 /24 that holds a network seen in the inputs, a wider network seen in the
+    # inputs (IPv4 /16-/23, IPv6 /36-/47). An IPv4 /24 that holds no /24 or /25 network maps quarter
+    # by quarter (/26, offset-preserving) onto the same quarters of one mapped /24 that other such
+    # /24s may share (the documentation ranges are small). Blocks never overlap: the mapping is
+    # injective.
     def map_address(self, text: str) -> str:
         ip = _parse_ip(text)
         if ip is None or _kept(ip):
@@ -312,77 +499,200 @@ class Redactor:
         key = str(ip)
         mapped = self.addresses.get(key)
         if mapped is None:
-            self.seen.add(key)
-            role = self.roles.get(key, OTHER)
-            mapped = self._allocate_v4(ip, role) if ip.version == 4 else self._allocate_v6(ip, role)
-            self.addresses[key] = mapped
+            self._see(ip)
+            if ip.version == 6 and ip.is_link_local:
+                mapped = self._allocate_link_local(ip)
+            else:
+                mapped = self._allocate(ip)
+            self._record(key, mapped)
         zone = "%" + text.split("%", 1)[1] if "%" in text else ""
         return mapped + ("%zone" if zone else "")
 
-    def _v4_blocks(self, role: str) -> Iterable[int]:
-        if role in _V4_PRIMARY:
-            yield int(ipaddress.ip_network(_V4_PRIMARY[role]).network_address)
-        base = int(_V4_OVERFLOW.network_address)
-        for n in range(_V4_OVERFLOW.num_addresses // 256):
-            yield base + 256 * n
+    def map_network(self, text: str, length: int) -> str:
+        """`text/length` (a network, or an interface address with its prefix) -> mapped `addr/length`."""
+        ip = _parse_ip(text)
+        if ip is None or _kept(ip) or not 0 <= length <= _BITS[ip.version]:
+            return f"{self.map_address(text)}/{length}"
+        if length < _WIDEST[ip.version] or (ip.version == 6 and ip.is_link_local and length <= 64):
+            return f"{text}/{length}"  # wider than the documentation ranges; link-local: kept
+        self.hint_network(text, length)
+        return f"{self.map_address(text)}/{length}"
 
-    def _allocate_v4(self, ip, role: str) -> str:
-        value = int(ip)
-        net, host = value >> 8, value & 0xFF
-        taken = self._taken()
-        used_bases = {v for k, v in self.slots.items() if k.startswith("v4|")}
-        owned = {v >> 8 for k, v in self.slots.items() if k.startswith("v4|") and k.split("|")[1] == role}
-        for attempt in range(4096):
-            slot_key = f"v4|{role}|{net}|{attempt}"
-            base = self.slots.get(slot_key)
-            if base is None:
-                base = self._free_v4_slot(role, used_bases, owned, taken)
-                if base is None:
-                    break
-                self.slots[slot_key] = base
-                used_bases.add(base)
-                owned.add(base >> 8)
-            if host == 0 and str(ipaddress.IPv4Address(base)) not in taken:
-                return str(ipaddress.IPv4Address(base))
-            for offset in range(1, _SLOT - 1):
-                cand = str(ipaddress.IPv4Address(base + offset))
-                if cand not in taken:
-                    return cand
-        # every documentation block is full: an opaque token still hides the address
-        return self._token(str(ip), "addr")
+    def _record(self, original: str, mapped: str) -> None:
+        self.addresses[original] = mapped
+        ip = _parse_ip(mapped)
+        if ip is not None:
+            self._mapped[ip.version].add(int(ip))
 
-    def _free_v4_slot(self, role, used_bases, owned, taken) -> int | None:
-        for block in self._v4_blocks(role):
-            claimed_by_other = any(v >> 8 == block >> 8 for v in used_bases) and (block >> 8) not in owned
-            if claimed_by_other:
-                continue
-            for s in range(0, 256, _SLOT):
-                base = block + s
-                if base not in used_bases and str(ipaddress.IPv4Address(base)) not in taken:
-                    return base
+    def _index_slot(self, key: str, base: int) -> None:
+        """Keep the lookup structures of one allocated block or slot (also for a loaded map file)."""
+        head, _, spec = key.partition("|")
+        if head == "v4q":  # a quarter of a /24 without /24 or /25 networks: a shared mapped /24
+            self._occupy(4, base, 6)
+            return
+        if head not in ("v4", "v6") or "/" not in spec:
+            return  # a map file written before blocks kept host bits: its mapped addresses occupy their units
+        net = ipaddress.ip_network(spec, strict=False)
+        bits = _BITS[net.version] - net.prefixlen
+        self._occupy(net.version, base, bits)
+        if net.prefixlen < _BLOCK[net.version]:
+            self._wide_blocks[net.version].append((int(net.network_address), bits))
+
+    def _occupy(self, version: int, base: int, host_bits: int) -> None:
+        unit = _UNIT[version]
+        count = 1 << max(0, host_bits - unit)
+        self._occupied[version].update(range(base >> unit, (base >> unit) + count))
+
+    def _is_free(self, version: int, base: int, host_bits: int) -> bool:
+        unit = _UNIT[version]
+        first = base >> unit
+        return not any(u in self._occupied[version] for u in range(first, first + (1 << max(0, host_bits - unit))))
+
+    def _allocate(self, ip) -> str:
+        version, value = ip.version, int(ip)
+        width = _BITS[version]
+        # the widest network holding the address: a learnt wide network, an allocated block, else its /24 (/48)
+        host_bits = width - _BLOCK[version]
+        for v, net, length in self.nets:
+            if v == version and value >> (width - length) == net >> (width - length):
+                host_bits = max(host_bits, width - length)
+        for net, bits in self._wide_blocks[version]:
+            if value >> bits == net >> bits:
+                host_bits = max(host_bits, bits)
+        net = value >> host_bits << host_bits
+        if version == 4 and host_bits == 8 and f"v4|{ipaddress.ip_address(net)}/24" not in self.slots and (
+                net not in self.nets24 or any(f"v4q|{ipaddress.IPv4Address(net + 64 * k)}/26" in self.slots
+                                              for k in range(4))):
+            # (a /24 or /25 network seen only after its /24 went by quarters keeps them: it maps onto
+            # their home, which holds its addresses, but which other such /24s may share)
+            mapped = self._quarter(value)
+        else:
+            base = self._block(version, net, host_bits)
+            mapped = None if base is None else base + (value - net)
+        if mapped is not None and (mapped in self._seen_int[version] or mapped in self._mapped[version]):
+            mapped = None  # only for an address first seen after its block was chosen (TUI, map file)
+        if mapped is None:  # the documentation ranges are full: an opaque token still hides the address
+            return self._token(str(ip), "addr")
+        return str(ipaddress.ip_address(mapped))
+
+    def _quarter(self, value: int) -> int | None:
+        """An address of an IPv4 /24 without /24 or /25 networks: through its quarter's /26 slot.
+        The quarters of one original /24 go to the same places of one mapped /24 (its home),
+        chosen when the first is needed with room for every quarter the inputs show."""
+        net24, q = value >> 8 << 8, (value >> 6) & 3
+        key = f"v4q|{ipaddress.IPv4Address(net24 + 64 * q)}/26"
+        base = self.slots.get(key)
+        if base is None:
+            seen, mapped = self._seen_int[4], self._mapped[4]
+            offsets = [s - net24 for s in seen if net24 <= s < net24 + 256]
+            homes = [b - 64 * k for k in range(4)
+                     if (b := self.slots.get(f"v4q|{ipaddress.IPv4Address(net24 + 64 * k)}/26")) is not None]
+            if homes:  # a quarter first seen late: its place in the home if still free, else any /26
+                inside = [o - 64 * q for o in offsets if o >> 6 == q]
+                cand = homes[0] + 64 * q
+                if self._is_free(4, cand, 6) and not any(cand + o in seen or cand + o in mapped for o in inside):
+                    base = cand
+                else:
+                    base = self._find(4, net24 + 64 * q, 6, inside)
+                needed = [q] if base is not None else []
+                home = None if base is None else base - 64 * q
+            else:
+                needed = sorted({o >> 6 for o in offsets} | {q})
+                home = self._find_home(net24, needed, offsets)
+            if home is None:
+                return None
+            for k in needed:
+                slot = f"v4q|{ipaddress.IPv4Address(net24 + 64 * k)}/26"
+                self.slots[slot] = home + 64 * k
+                self._index_slot(slot, home + 64 * k)
+            base = self.slots[key]
+        return base + (value & 63)
+
+    def _find_home(self, net24: int, needed: list[int], offsets: list[int]) -> int | None:
+        seen, mapped = self._seen_int[4], self._mapped[4]
+        for cand in self._candidates(4, 8, self._block_role(4, net24, 8)):
+            if all(self._is_free(4, cand + 64 * k, 6) for k in needed) and not any(
+                    cand + o in seen or cand + o in mapped for o in offsets):
+                return cand
         return None
 
-    def _allocate_v6(self, ip, role: str) -> str:
-        value = int(ip)
-        taken = self._taken()
-        if ip.is_link_local:
-            for n in range(1, 1 << 16):
-                cand = str(ipaddress.IPv6Address(_LINK_LOCAL_BASE + n))
-                if cand not in taken:
-                    return cand
-        net, iid = value >> 64, value & ((1 << 64) - 1)
-        slot_key = f"v6|{role}|{net}"
-        index = self.slots.get(slot_key)
-        if index is None:
-            index = 1 + sum(1 for k in self.slots if k.startswith(f"v6|{role}|"))
-            self.slots[slot_key] = index
-        prefix = (_V6_BASE | (_V6_ROLE[role] << 80) | (index << 64))
-        if iid == 0 and str(ipaddress.IPv6Address(prefix)) not in taken:
-            return str(ipaddress.IPv6Address(prefix))
+    def _block(self, version: int, net: int, host_bits: int) -> int | None:
+        """The mapped base of the original block `net` (host_bits wide); allocated on first use."""
+        key = f"v{version}|{ipaddress.ip_address(net)}/{_BITS[version] - host_bits}"
+        if key in self.slots:
+            return self.slots[key]
+        size = 1 << host_bits
+        inside = [s - net for s in self._seen_int[version] if net <= s < net + size]
+        base = self._find(version, net, host_bits, inside)
+        if base is not None:
+            self.slots[key] = base
+            self._index_slot(key, base)
+        return base
+
+    def _find(self, version: int, net: int, host_bits: int, inside: list[int]) -> int | None:
+        """A free aligned block of `host_bits` onto which no address in `inside` (offsets from `net`)
+        maps to an address of the inputs or an earlier mapping."""
+        role = self._block_role(version, net, max(host_bits, _BITS[version] - _BLOCK[version]))
+        full = (version, host_bits, role)
+        if full in self._full:
+            return None
+        seen, mapped = self._seen_int[version], self._mapped[version]
+        room = False
+        for cand in self._candidates(version, host_bits, role):
+            if not self._is_free(version, cand, host_bits):
+                continue
+            room = True
+            if any(cand + off in seen or cand + off in mapped for off in inside):
+                continue  # a mapped address would equal an address of the inputs
+            return cand
+        if not room:
+            self._full.add(full)
+        return None
+
+    def _block_role(self, version: int, net: int, host_bits: int) -> str:
+        """The highest role among the addresses of a block (the range it is mapped into)."""
+        if self._role_index is None or self._role_index[0] != len(self.roles):
+            index: dict[tuple[int, int], str] = {}
+            for addr, r in self.roles.items():
+                ip = _parse_ip(addr)
+                if ip is not None:
+                    bucket = (ip.version, int(ip) >> (_BITS[ip.version] - _BLOCK[ip.version]))
+                    if _ROLE_PRIORITY[r] > _ROLE_PRIORITY[index.get(bucket, OTHER)]:
+                        index[bucket] = r
+            self._role_index = (len(self.roles), index)
+        index = self._role_index[1]
+        shift = _BITS[version] - _BLOCK[version]
+        if host_bits <= shift:
+            return index.get((version, net >> shift), OTHER)
+        roles = [r for (v, b), r in index.items() if v == version and b >> (host_bits - shift) == net >> host_bits]
+        return max(roles, key=_ROLE_PRIORITY.__getitem__, default=OTHER)
+
+    def _candidates(self, version: int, host_bits: int, role: str) -> Iterable[int]:
+        size = 1 << host_bits
+        if version == 4:
+            area = int(_V4_OVERFLOW.network_address)
+            if host_bits <= 8:  # a /24 block or a /26 slot: the role's /24, then from the top of 198.18.0.0/15
+                if role in _V4_PRIMARY:
+                    primary = int(ipaddress.ip_network(_V4_PRIMARY[role]).network_address)
+                    yield from range(primary, primary + 256, size)
+                yield from range(area + _V4_OVERFLOW.num_addresses - size, area - 1, -size)
+            else:  # wide blocks from the bottom
+                yield from range(area, area + _V4_OVERFLOW.num_addresses, size)
+            return
+        if host_bits == 80:
+            r = _V6_ROLE[role]
+            yield _V6_BASE | (r << 80)  # 2001:db8:r::/48
+            for n in range(1, 4096):  # then 2001:db8:r001::/48 …
+                yield _V6_BASE | (((r << 12) | n) << 80)
+        else:
+            area = int(_V6_WIDE_AREA.network_address)
+            yield from range(area, area + _V6_WIDE_AREA.num_addresses, size)
+
+    def _allocate_link_local(self, ip) -> str:
         for n in range(1, 1 << 16):
-            cand = str(ipaddress.IPv6Address(prefix + n))
-            if cand not in taken:
-                return cand
+            cand = _LINK_LOCAL_BASE + n
+            if cand not in self._seen_int[6] and cand not in self._mapped[6]:
+                return str(ipaddress.IPv6Address(cand))
         return self._token(str(ip), "addr")
 
     # --- applying -----------------------------------------------------------------------
@@ -393,17 +703,51 @@ class Redactor:
             self._pattern = regex.compile(f"{_BOUND_L}(?:{body}){_BOUND_R}", regex.IGNORECASE | regex.V0)
         return self._pattern
 
-    def text(self, text: str | None) -> str:
-        """Redact one piece of text (a log message, an explanation, a field)."""
+    def text(self, text: str | None, own: bool = False) -> str:
+        """Redact one piece of text: a log line or log-derived field, or with `own` a piece of
+        swandiag's own wording (an explanation, a fix, a hint: see _SHORT_HOST_RULE)."""
         if not text:
             return text or ""
         try:
             self._learn_text(text)
-            return self._apply(text)
+            return self._apply(text, own)
         except TimeoutError:
             return UNREDACTABLE
 
-    def _apply(self, text: str) -> str:
+    def host(self, name: str | None) -> str:
+        """A host field (an input's or a negotiation's host): the whole value is a host name."""
+        if name and name.rstrip(".").casefold() in self.tokens:
+            return self.tokens[name.rstrip(".").casefold()]
+        return self.text(name)
+
+    def _identity(self, m, line: str, own: bool, host_span: tuple[int, int] | None) -> str:
+        key = m.group(0).casefold()
+        token = self.tokens[key]
+        if key not in self.short_hosts or _host_context(line, m.start(), m.end(), host_span):
+            return token
+        if own:  # swandiag's wording: only a value it prints, never one of its words
+            return m.group(0) if key in _own_words() else token
+        return m.group(0) if key in _COMMON_WORDS else token
+
+    def _map_v4_match(self, m) -> str:
+        if m.group(1) is None:
+            return self.map_address(m.group(0))
+        addr, length = m.group(0).rsplit("/", 1)
+        if int(length) > 32:
+            return f"{self.map_address(addr)}/{length}"  # not a prefix: `addr/port`
+        return self.map_network(addr, int(length))
+
+    def _map_v6_net_match(self, m) -> str:
+        whole = m.group(0)
+        addr, length = (whole.rsplit("/", 1) if m.group(1) is not None else (whole, None))
+        ip = _parse_ip(addr)
+        if ip is None or ip.version != 6:
+            return whole
+        if length is None or int(length) > 128:
+            return self.map_address(addr) + ("" if length is None else f"/{length}")
+        return self.map_network(addr.split("%", 1)[0], int(length))
+
+    def _apply(self, text: str, own: bool = False) -> str:
         out_lines = []
         for line in text.split("\n"):
             if _is_hex_dump_line(line):
@@ -415,18 +759,14 @@ class Redactor:
             line = _LONG_HEX.sub(REMOVED_HEX, line, timeout=TIMEOUT)
             pattern = self._identity_pattern()
             if pattern is not None:
-                line = pattern.sub(lambda m: self.tokens[m.group(0).casefold()], line, timeout=TIMEOUT)
-            line = _V4.sub(lambda m: self.map_address(m.group(0)), line, timeout=TIMEOUT)
+                host = None if own else _SYSLOG_HOST.match(line, timeout=TIMEOUT)
+                span = host.span(1) if host else None
+                line = pattern.sub(lambda m: self._identity(m, line, own, span), line, timeout=TIMEOUT)
+            line = _V4_NET.sub(self._map_v4_match, line, timeout=TIMEOUT)
             if ":" in line:
-                line = _V6.sub(lambda m: self._map_v6_match(m.group(0)), line, timeout=TIMEOUT)
+                line = _V6_NET.sub(self._map_v6_net_match, line, timeout=TIMEOUT)
             out_lines.append(line)
         return "\n".join(out_lines)
-
-    def _map_v6_match(self, text: str) -> str:
-        ip = _parse_ip(text)
-        if ip is None or ip.version != 6:
-            return text
-        return self.map_address(text)
 
     # --- whole report ---------------------------------------------------------------------
     def learn_strings(self, values: Iterable[str]) -> None:
@@ -456,9 +796,21 @@ def _strings(obj, name: str = "") -> Iterable[str]:
             yield from _strings(v, name)
 
 
+# Fields that hold swandiag's own wording (patterns' explanations and fixes, collect hints, missing
+# items, level advice, ladder sides and notes): log values in them are replaced, words never
+# (_SHORT_HOST_RULE). `host` fields hold one host name.
+_OWN_FIELDS = frozenset({"title", "explanation", "fix_summary", "heading", "snippet", "collect", "item", "reason",
+                         "level_advice", "unpaired_reason", "pairing_evidence", "side", "sender", "receiver",
+                         "exchange", "payloads", "note", "explains", "explained_by", "daemon"})
+
+
 def _rewrite(obj, red: Redactor, name: str = ""):
     if isinstance(obj, str):
-        return obj if name in _KEEP_FIELDS else red.text(obj)
+        if name in _KEEP_FIELDS:
+            return obj
+        if name == "host":
+            return red.host(obj)
+        return red.text(obj, own=name in _OWN_FIELDS)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             setattr(obj, f.name, _rewrite(getattr(obj, f.name), red, f.name))
