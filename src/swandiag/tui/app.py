@@ -339,7 +339,10 @@ class SwandiagApp(App[int]):
     # --- navigation ---------------------------------------------------------------------------
     def action_view(self, name: str) -> None:
         if isinstance(self.screen, Screen) and self.screen is not self.screen_stack[0]:
-            return
+            return  # a key pressed in a dialog
+        self._switch_view(name)
+
+    def _switch_view(self, name: str) -> None:
         self.query_one("#views", TabbedContent).active = name
         target = {"overview": "#findings", "negotiation": "#ladder", "log": "#logview"}[name]
         found = self.query(target)
@@ -366,7 +369,7 @@ class SwandiagApp(App[int]):
     def open_negotiation(self, nid: str) -> None:
         self.current = nid
         self._show_negotiation()
-        self.action_view("negotiation")
+        self._switch_view("negotiation")
 
     @on(OptionList.OptionSelected)
     def _option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -386,7 +389,7 @@ class SwandiagApp(App[int]):
             self._set_filter(LogFilter())
             self.notify("The filter hid that line: filter cleared.")
             row = self.log_model.row_of(input_, line)
-        self.action_view("log")
+        self._switch_view("log")
         if row is None:
             self.notify(f"line {line} of input {input_ + 1} is not in the log view", severity="warning")
             return
@@ -399,7 +402,8 @@ class SwandiagApp(App[int]):
             self.notify("The log is still being read.", severity="warning")
             return None
         if self.query_one("#views", TabbedContent).active != "log":
-            self.action_view("log")
+            # (a palette command may run while the palette is still closing: switch anyway)
+            self._switch_view("log")
         return logview
 
     def action_search(self) -> None:
@@ -744,9 +748,9 @@ class SwandiagApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         commands = (
-            ("Overview", "inputs, findings ranked by severity, negotiations", lambda: self.action_view("overview")),
-            ("Negotiation ladder", "the two-lane ladder of the selected negotiation", lambda: self.action_view("negotiation")),
-            ("Merged log", "both sides' lines interleaved by corrected time", lambda: self.action_view("log")),
+            ("Overview", "inputs, findings ranked by severity, negotiations", lambda: self._switch_view("overview")),
+            ("Negotiation ladder", "the two-lane ladder of the selected negotiation", lambda: self._switch_view("negotiation")),
+            ("Merged log", "both sides' lines interleaved by corrected time", lambda: self._switch_view("log")),
             ("Search the log", "regex search (/)", self.action_search),
             ("Next match", "n", lambda: self.action_search_next(1)),
             ("Previous match", "N", lambda: self.action_search_next(-1)),
