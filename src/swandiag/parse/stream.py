@@ -202,13 +202,14 @@ class ParsedInput:
         # distinct second. Lines the pattern does not take come back with an empty prefix and
         # go through the line-by-line path below, so both paths share one loop and its state.
         fast = getattr(parser, "fast", None)
-        findall = tokens = tags = None
+        findall = tokens = tags = token_table = tag_table = None
         if fast is not None and strip is None:
             findall = fast[0].findall
             daemons_seen.add(_CHARON)  # the fast path only ever makes charon events
             tokens = _Tokens(fast[1], groups)
             tokens.watch(True, markers)
             tags = _Tags()
+            token_table, tag_table = tokens.table, tags.table  # (cleared in place, never replaced)
         ptk = None  # time key of the previous fast-path line (its `ts` is still valid)
         fth = None  # thread of the last fast-path event (the parser's hex-dump state)
         ts = None
@@ -260,8 +261,14 @@ class ParsedInput:
                                     elif ts < first:
                                         first = ts
                     if tgl:  # ---- fast path: a canonical `time NN[GRP] <tag> msg` line
-                        fth, group, level, pl, chk = tokens[tgl]  # type: ignore[index]
-                        name, sid, tl = tags[tag]  # type: ignore[index]
+                        try:
+                            fth, group, level, pl, chk = token_table[tgl]
+                        except KeyError:
+                            fth, group, level, pl, chk = tokens.decode(tgl)  # type: ignore[union-attr]
+                        try:
+                            name, sid, tl = tag_table[tag]
+                        except KeyError:
+                            name, sid, tl = tags.decode(tag)  # type: ignore[union-attr]
                         append(_Event(index, lineno, off, ts, line, _CHARON, None, None, fth, group, level, name, sid))
                         off += pl + tl + len(line)
                         lineno += 1
@@ -594,17 +601,19 @@ def _infer_level(text: str, markers: dict, groups: dict[str, int], line_group: s
     return markers
 
 
-class _Tokens(dict):
-    """Fast path: "NN[GRP" / "NN[GRPl" → (thread, group, level, length of the line without
-    SA tag and message, check); a new token also records its group/level in the input's
-    levels (seen once per input). `check` says whether this token's lines still need the
-    per-line look at the message (a level marker of its group not seen yet, or no negotiation
-    or received packet seen yet): once everything is proven, lines skip it altogether."""
+class _Tokens:
+    """Fast path: `table` maps "NN[GRP" / "NN[GRPl" → (thread, group, level, length of the
+    line without SA tag and message, check); `decode` fills it for a new token and records
+    its group/level in the input's levels (seen once per input). `check` says whether this
+    token's lines still need the per-line look at the message (a level marker of its group
+    not seen yet, or no negotiation or received packet seen yet): once everything is proven,
+    lines skip it altogether. (A plain dict, looked up in the loop and filled on KeyError: a
+    dict subclass with __missing__ takes the interpreter's slow subscript path on every line.)"""
 
-    __slots__ = ("lead", "groups", "always", "marker_groups")
+    __slots__ = ("table", "lead", "groups", "always", "marker_groups")
 
     def __init__(self, lead: int, groups: dict[str, int]):
-        super().__init__()
+        self.table: dict[str, tuple] = {}
         self.lead = lead  # characters before the thread digits (time key and its space)
         self.groups = groups
         self.always = True
@@ -614,9 +623,9 @@ class _Tokens(dict):
         """What still needs the per-line check changed: forget the decoded tokens."""
         self.always = always
         self.marker_groups = {group for cands in markers.values() for _, group, _ in cands}
-        self.clear()
+        self.table.clear()
 
-    def __missing__(self, token: str):
+    def decode(self, token: str) -> tuple:
         b = token.index("[")
         group = token[b + 1:b + 4]
         level = ord(token[b + 4]) - 48 if len(token) > b + 4 else None
@@ -626,28 +635,29 @@ class _Tokens(dict):
                 groups[group] = level
         elif group not in groups:
             groups[group] = 1
-        if len(self) > 4096:
-            self.clear()
+        if len(self.table) > 4096:
+            self.table.clear()
         check = self.always or (level is None and group in self.marker_groups)
-        v = self[token] = (int(token[:b]), group, level, self.lead + len(token) + 3, check)
+        v = self.table[token] = (int(token[:b]), group, level, self.lead + len(token) + 3, check)
         return v
 
 
-class _Tags(dict):
-    """Fast path: SA tag "<conn|N> " / "<N> " → (sa_name or None, sa_id, its length); ""
-    → (None, None, 0)."""
+class _Tags:
+    """Fast path: `table` maps an SA tag "<conn|N> " / "<N> " → (sa_name or None, sa_id, its
+    length), "" → (None, None, 0); `decode` fills it for a new tag (see _Tokens)."""
 
-    __slots__ = ()
+    __slots__ = ("table",)
 
     def __init__(self):
-        super().__init__({"": (None, None, 0)})
+        self.table: dict[str, tuple] = {"": (None, None, 0)}
 
-    def __missing__(self, tag: str):
+    def decode(self, tag: str) -> tuple:
         name, _, sid = tag[1:-2].rpartition("|")
-        if len(self) > 4096:
-            self.clear()
-            self[""] = (None, None, 0)
-        v = self[tag] = (name or None, int(sid), len(tag))
+        table = self.table
+        if len(table) > 4096:
+            table.clear()
+            table[""] = (None, None, 0)
+        v = table[tag] = (name or None, int(sid), len(tag))
         return v
 
 
