@@ -227,8 +227,14 @@ def main() -> int:
         print(json.dumps(asyncio.run(_measure(args.measure, args.search or None, args.max_wait))), flush=True)
         os._exit(0)  # do not wait for a pipeline thread still running past --max-wait
     jobs: list[tuple[str, bool]] = []
+    search = args.search
     if args.file:
         jobs.append((args.file, False))
+        with open(args.file, "rb") as fh:  # the search waits for the marker: is it there?
+            fh.seek(max(0, os.path.getsize(args.file) - 4096))
+            if search and search.encode() not in fh.read():
+                print(f"{args.file} does not end with {search!r}: no search measured")
+                search = ""
     else:
         from ingest_bench import build  # the generator of the ingest benchmark (corpus replay)
 
@@ -243,7 +249,7 @@ def main() -> int:
             jobs.append((path, not args.keep))
     for path, delete in jobs:
         try:
-            proc = subprocess.run([sys.executable, __file__, "--measure", path, "--search", args.search,
+            proc = subprocess.run([sys.executable, __file__, "--measure", path, "--search", search,
                                    "--max-wait", str(args.max_wait), "--src", args.src],
                                   capture_output=True, text=True)
             if proc.returncode:
