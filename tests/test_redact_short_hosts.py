@@ -142,8 +142,15 @@ HOST_SPOTS = ["{p}09[IKE] up", "_HOSTNAME={n}", "09[CFG] resolving '{n}'", "09[C
 WORD_SPOTS = ["{p}09[IKE] the {n} is behind NAT", "{p}09[CFG] {n}, then {n}.", "{p}{n}"]
 
 
+# words of the lines' fixed text ("09[IKE] start", "charon", ...): a machine named like one of
+# them is indistinguishable from that word where the text holds it
+FIXED_WORDS = {w.casefold() for s in HOST_SPOTS + WORD_SPOTS + ["Nov 29 22:15:54 charon[7]: 09[IKE] start"]
+               for w in re.findall(r"[A-Za-z]+", s.replace("{n}", "").replace("{p}", ""))}
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.one_of(common, distinctive), st.lists(st.sampled_from(HOST_SPOTS + WORD_SPOTS), min_size=1, max_size=6))
+@given(st.one_of(common, distinctive).filter(lambda n: n.casefold() not in FIXED_WORDS),
+       st.lists(st.sampled_from(HOST_SPOTS + WORD_SPOTS), min_size=1, max_size=6))
 def test_a_visible_machine_name_is_always_a_common_word_used_as_one(name, spots):
     """Whatever the name: it never survives where it stands as a host; where it survives it is
     one of _COMMON_WORDS, as a bare word (the only thing the rule leaves)."""

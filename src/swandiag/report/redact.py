@@ -41,6 +41,7 @@ import regex
 from ..errors import SwandiagError
 
 TIMEOUT = 2.0
+_MEMO_MAX = 200_000  # strings remembered as learnt / redacted (the TUI redacts every line it shows)
 MAP_FORMAT = "swandiag-redaction-map/1"
 REMOVED_DUMP = "[hex dump removed]"
 REMOVED_HEX = "[hex removed]"
@@ -254,6 +255,13 @@ class Redactor:
         self.nets: set[tuple[int, int, int]] = set()  # (version, network, len) of wide networks seen
         self._seen_int: dict[int, set[int]] = {4: set(), 6: set()}
         self._pattern: regex.Pattern | None = None
+        # Reports repeat most strings (exchanges, payload lists, notes, refs): each is learnt once
+        # and its redaction kept while nothing it depends on changed. `_gen` counts the changes
+        # that can alter a redaction already made: a new token, a host becoming an identity.
+        self._gen = 0
+        self._learned: set[str] = set()
+        self._unlearnable: set[str] = set()
+        self._memo: dict[tuple[str, bool], tuple[int, str]] = {}
         self.nets24: set[int] = set()  # IPv4 /24s that hold a network seen in the inputs
         self._mapped: dict[int, set[int]] = {4: set(), 6: set()}  # mapped addresses, as integers
         self._occupied: dict[int, set[int]] = {4: set(), 6: set()}  # mapped units (_UNIT) in use
@@ -285,6 +293,7 @@ class Redactor:
         for key, base in self.slots.items():
             self._index_slot(key, base)
         self._pattern = None
+        self._gen += 1
 
     def save(self) -> None:
         if not self.map_file:
@@ -413,12 +422,25 @@ class Redactor:
 
     def learn_text(self, text: str) -> None:
         """Collect identities, DNs, serials, host names and addresses a line shows."""
+        self._learn_once(text)
+
+    def _learn_once(self, text: str) -> bool:
+        """Learn a text the first time it is seen; False when its learning ran out of time
+        (text() then drops it: what it holds may not be known)."""
         if not text:
-            return
+            return True
+        if text in self._learned:
+            return text not in self._unlearnable
+        if len(self._learned) >= _MEMO_MAX:
+            self._learned.clear()
+            self._unlearnable.clear()
+        self._learned.add(text)
         try:
             self._learn_text(text)
         except TimeoutError:
-            pass  # the line itself will be dropped by text() if it cannot be processed either
+            self._unlearnable.add(text)
+            return False
+        return True
 
     def _learn_text(self, text: str) -> None:
         for m in _POOL_HINT.finditer(text, timeout=TIMEOUT):
@@ -474,14 +496,16 @@ class Redactor:
 
     def _token(self, value: str, kind: str) -> str:
         key = value.casefold()
-        if kind != "host":
+        if kind != "host" and key in self.short_hosts:
             self.short_hosts.discard(key)  # also an identity: replaced everywhere
+            self._gen += 1
         token = self.tokens.get(key)
         if token is None:
             self.counters[kind] = self.counters.get(kind, 0) + 1
             token = f"{kind}-{self.counters[kind]}"
             self.tokens[key] = token
             self._pattern = None
+            self._gen += 1
         return token
 
     # --- address mapping ----------------------------------------------------------------
@@ -708,11 +732,20 @@ class Redactor:
         swandiag's own wording (an explanation, a fix, a hint: see _SHORT_HOST_RULE)."""
         if not text:
             return text or ""
+        key = (text, own)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == self._gen:
+            return hit[1]
+        if not self._learn_once(text):
+            return UNREDACTABLE
         try:
-            self._learn_text(text)
-            return self._apply(text, own)
+            out = self._apply(text, own)
         except TimeoutError:
             return UNREDACTABLE
+        if len(self._memo) >= _MEMO_MAX:
+            self._memo.clear()
+        self._memo[key] = (self._gen, out)
+        return out
 
     def host(self, name: str | None) -> str:
         """A host field (an input's or a negotiation's host): the whole value is a host name."""
