@@ -132,14 +132,11 @@ class ParsedInput:
         events = list(chain.from_iterable(self._run()))
         events.reverse()
         self.summary.reversed = True
-        s = self.summary
-        s.backwards_jumps = 0
-        prev = None
+        span = _Span()  # the backward jumps, now in the order the events are handed out
         for ev in events:
             if ev.ts is not None:
-                if prev is not None and ev.ts < prev - 1.0:
-                    s.backwards_jumps += 1
-                prev = ev.ts
+                span.add(ev.ts)
+        self.summary.backwards_jumps = span.backwards
         yield from events
 
     def _run(self) -> Iterator[list[Event]]:
@@ -171,8 +168,7 @@ class ParsedInput:
         received = False  # a 'received packet' line (any IKE packet reached the daemon)
         markers = _useful_markers(groups)  # level markers that could still raise a level
         neg_prefixes = _levels.NEGOTIATION
-        first = last = prev = None
-        backwards = 0
+        span = _Span()
         n_cont = n_unrec = 0
         # `out`: the events made since the last hand-out; its last one may still get
         # continuation lines, so a hand-out always keeps it back (it starts the next list)
@@ -250,16 +246,7 @@ class ParsedInput:
                                 ts = epoch(tk)
                             ptk = tk
                             if ts is not None:
-                                if first is None:
-                                    first = last = prev = ts
-                                else:
-                                    if ts < prev - 1.0:
-                                        backwards += 1
-                                    prev = ts
-                                    if ts > last:
-                                        last = ts
-                                    elif ts < first:
-                                        first = ts
+                                span.add(ts)
                     if tgl:  # ---- fast path: a canonical `time NN[GRP] <tag> msg` line
                         try:
                             fth, group, level, pl, chk = token_table[tgl]
@@ -349,17 +336,8 @@ class ParsedInput:
                                 append = out.append
                             append(ev)
                             daemons_seen.add(daemon)
-                            if ts is not None:
-                                if first is None:
-                                    first = last = prev = ts
-                                else:
-                                    if ts < prev - 1.0:
-                                        backwards += 1
-                                    prev = ts
-                                    if ts > last:
-                                        last = ts
-                                    elif ts < first:
-                                        first = ts
+                            if ts is not None and ts != span.prev:  # (an equal time changes nothing)
+                                span.add(ts)
                             if group is not None and daemon is _CHARON:
                                 if level is not None:
                                     if level > groups.get(group, -1):
@@ -437,9 +415,9 @@ class ParsedInput:
         s.events = s.lines - n_cont - n_unrec
         s.continuation_lines = n_cont
         s.unrecognised_lines = n_unrec
-        s.first = first
-        s.last = last
-        s.backwards_jumps = backwards
+        s.first = span.first
+        s.last = span.last
+        s.backwards_jumps = span.backwards
         s.sha256 = self._digest.hexdigest()
         if s.daemon is None:
             s.daemon = _daemon_name(fmt, daemons_seen)
@@ -599,6 +577,29 @@ def _infer_level(text: str, markers: dict, groups: dict[str, int], line_group: s
                 return _useful_markers(groups)
             break
     return markers
+
+
+class _Span:
+    """An input's first and last time and its jumps back by more than a second, fed with each
+    new timestamp in input order."""
+
+    __slots__ = ("first", "last", "prev", "backwards")
+
+    def __init__(self) -> None:
+        self.first = self.last = self.prev = None
+        self.backwards = 0
+
+    def add(self, ts: float) -> None:
+        if self.first is None:
+            self.first = self.last = self.prev = ts
+            return
+        if ts < self.prev - 1.0:
+            self.backwards += 1
+        self.prev = ts
+        if ts > self.last:
+            self.last = ts
+        elif ts < self.first:
+            self.first = ts
 
 
 class _Tokens:
