@@ -2,9 +2,10 @@
 
 Consecutive log lines share the same second, so the work is a dict lookup per line; the
 strptime work happens once per distinct hour (a new second within a known hour is the hour's
-epoch plus minutes and seconds: time zones change their offset on the hour). Fractions
-(`.412`, `.622554`) are split off before the lookup. Year-less stamps (`Nov 29 22:15:43`) get their year from a reference time
-(the file's mtime, `--year`, or now) and roll over at New Year.
+epoch plus minutes and seconds: time zones change their offset on the hour; an hour where the
+offset changes inside it, as on Lord Howe Island, is parsed stamp by stamp). Fractions (`.412`,
+`.622554`) are split off before the lookup. Year-less stamps (`Nov 29 22:15:43`) get their year
+from a reference time (the file's mtime, `--year`, or now) and roll over at New Year.
 """
 from __future__ import annotations
 
