@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from swandiag.ingest.sources import resolve
 from swandiag.negotiation import apple as apple_mod
 from swandiag.negotiation import racoon as racoon_mod
 from swandiag.negotiation.apple import build_apple
@@ -24,19 +23,14 @@ from swandiag.negotiation.builder import build
 from swandiag.negotiation.racoon import build_racoon
 from swandiag.negotiation.records import Outcome, Stage
 from swandiag.parse.event import Daemon, Event
-from swandiag.parse.stream import parse_input
-from swandiag.pipeline import Options
+from parse_support import parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RACOON = FIXTURES / "corpus" / "racoon"
 NOISE_COPIES = 20_000
 
 
-def _parse(path: Path):
-    specs, problems = resolve([str(path)])
-    assert specs and not problems
-    parsed = parse_input(specs[0], Options())
-    return list(parsed.events()), parsed.summary
+_parse = parse_file
 
 
 @pytest.fixture(scope="module")

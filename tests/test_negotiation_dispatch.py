@@ -10,7 +10,8 @@ from swandiag.rules.records import Severity
 
 CORPUS = os.path.join(os.path.dirname(__file__), "fixtures", "corpus")
 JOURNAL = os.path.join(CORPUS, "journal", "psk-mismatch", "gateway.journal.short.log")
-# journalctl's boot separator (journald-notes.md §3.10; the boot id of the reference samples)
+# journalctl's boot separator (../shared/reference/journald-notes.md §3 item 10; the boot id is the
+# _BOOT_ID of tests/fixtures/corpus/journal/*/gateway.journal.export)
 BOOT = "-- Boot d8a9df17f8644251a430029c078d7e60 --\n"
 
 

@@ -9,23 +9,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from swandiag.ingest.sources import resolve
 from swandiag.negotiation.builder import build
 from swandiag.negotiation.racoon import build_racoon
 from swandiag.negotiation.records import Direction, Outcome, Role, Side, Stage
 from swandiag.parse.event import Daemon
-from swandiag.parse.stream import parse_input
-from swandiag.pipeline import Options
+from parse_support import parse_file
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus" / "racoon"
 SCENARIOS = sorted(p.name for p in CORPUS.iterdir() if (p / "racoon.log").exists())
 
 
-def _parse(path: Path):
-    specs, problems = resolve([str(path)])
-    assert specs and not problems
-    parsed = parse_input(specs[0], Options())
-    return list(parsed.events()), parsed.summary
+_parse = parse_file
 
 
 @pytest.fixture(scope="module")

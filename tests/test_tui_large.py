@@ -22,7 +22,7 @@ from swandiag.tui.app import SwandiagApp
 from swandiag.tui.logview import MergedLogView
 from swandiag.tui.merged import SHIFT, LineFacts, key, merge_order
 
-from tui_support import CORPUS, log_at, scenario_inputs, screen_text, settle
+from tui_support import CORPUS, log_at, scenario_inputs, screen_text, settle, until
 
 pytestmark = pytest.mark.timeout(60)
 SCENARIO = "lab/no-certreq"
@@ -44,15 +44,6 @@ class HeldPipeline:
         return Analysis()
 
 
-async def _until(pilot, cond, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if cond():
-            return
-        await asyncio.sleep(0.02)
-        await pilot.pause()
-    raise AssertionError("timed out waiting")
-
-
 def test_loading_runs_in_a_worker_and_keys_answer_before_it_ends():
     asyncio.run(_test_loading_runs_in_a_worker())
 
@@ -64,11 +55,11 @@ async def _test_loading_runs_in_a_worker():
         await pilot.pause()
         # first paint: the overview is there at once, under the loading indicator
         assert app.query_one("#views").display and app.query_one("#loading").display
-        await _until(pilot, lambda: held.started.is_set() and app.query("#logview"))
+        await until(pilot, lambda: held.started.is_set() and app.query("#logview"))
         assert held.thread != threading.main_thread().name, "the pipeline ran on the UI thread"
         assert any(w.group == "load" and w.is_running for w in app.workers)
-        await _until(pilot, lambda: app.query_one("#progress", ProgressBar).progress == pytest.approx(0.5))
-        await _until(pilot, lambda: "Analysing… 50%" in screen_text(app))  # what the user reads
+        await until(pilot, lambda: app.query_one("#progress", ProgressBar).progress == pytest.approx(0.5))
+        await until(pilot, lambda: "Analysing… 50%" in screen_text(app))  # what the user reads
 
         # the UI answers while the pipeline is still running
         await pilot.press("3")
@@ -116,16 +107,16 @@ async def _test_search_in_worker():
             return True  # would jump to the very next row if it were still wanted
 
         app._find(stuck, 0, True, "stuck", "none")
-        await _until(pilot, entered.is_set)
+        await until(pilot, entered.is_set)
         await pilot.press("slash", *"no trusted RSA", "enter")
         gate.set()
-        await _until(pilot, lambda: not any(w.group == "search" and w.is_running for w in app.workers))
+        await until(pilot, lambda: not any(w.group == "search" and w.is_running for w in app.workers))
         await pilot.pause()
         assert "no trusted RSA" in app.log_model.text(logview.cursor_key)
         first = logview.cursor
         assert first > 1, "the cancelled query's answer was used"
         await pilot.press("n")  # next (wraps round to the only match)
-        await _until(pilot, lambda: not any(w.group == "search" and w.is_running for w in app.workers))
+        await until(pilot, lambda: not any(w.group == "search" and w.is_running for w in app.workers))
         assert "no trusted RSA" in app.log_model.text(logview.cursor_key)
 
 

@@ -5,7 +5,6 @@ import argparse
 import re
 
 from ..errors import SwandiagError
-from ..report.sanitize import strip_controls
 from ..pipeline import Options
 
 _OFFSET = re.compile(r"^(?P<path>.+)=(?P<sign>[+-]?)(?P<num>\d+(?:\.\d+)?)(?P<unit>s|m|h)?$")
@@ -59,6 +58,8 @@ def options_from_args(args: argparse.Namespace) -> Options:
 
 def safe_text(text: str) -> str:
     """Text that may carry log content or file names, made inert for a terminal (newlines kept)."""
+    from ..report.sanitize import strip_controls  # (here: the report package is heavy to import)
+
     return "\n".join(strip_controls(line) for line in text.split("\n"))
 
 

@@ -169,10 +169,7 @@ def event_offset(voters: list[tuple[float, float, list[float]]], tolerance: floa
 
     best = max(sorted(candidates), key=rank)
     residuals = [d for first, _, starts in rows if (d := nearest(first, starts, best)) is not None]
-    centre = median(residuals)
-    spread = _mad(residuals, centre) * 1.4826
-    uncertainty = max(spread, EVENT_FLOOR_S, resolution_s)
-    return Estimate(round(centre, 3), round(uncertainty, 3), len(residuals), EVENT_TIMES)
+    return start_estimate(residuals, resolution_s)
 
 
 def start_estimate(deltas: list[float], resolution_s: float) -> Estimate | None:

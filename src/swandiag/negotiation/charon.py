@@ -484,7 +484,7 @@ def _packet(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
     if f.get("dir") == "in":
         b.remember_remote(d, src, ev, index)
         d.neg.local.addr, d.neg.local.port = dst
-        d.last_in_packet = ev
+        d.last_in_packet = (ev, f.get("size"), src, dst)  # its facts may be released after apply()
     else:
         b.remember_remote(d, dst, ev, index)
         d.neg.local.addr, d.neg.local.port = src
@@ -509,10 +509,9 @@ def _message(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
                   payloads=payloads, ts=ev.ts, ref=ref(ev))
     d.add_message(msg)
     if direction is Direction.IN and d.last_in_packet is not None:
-        pf = facts_of(d.last_in_packet)
-        msg.size = pf.get("size")
-        msg.src, msg.dst = ep_text(*endpoint(pf.get("src"))), ep_text(*endpoint(pf.get("dst")))
-        msg.packet_refs.append(ref(d.last_in_packet))
+        packet, msg.size, src, dst = d.last_in_packet
+        msg.src, msg.dst = ep_text(*src), ep_text(*dst)
+        msg.packet_refs.append(ref(packet))
         d.last_in_packet = None
     for p in payloads:
         if p.startswith("N(") and p[2:-1] in _ERROR_NOTIFIES:

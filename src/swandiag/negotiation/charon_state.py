@@ -73,7 +73,7 @@ class Draft:
     peer_user: str | None = None
     requested_local_id: str | None = None
     last_esp: str | None = None
-    last_in_packet: Event | None = None
+    last_in_packet: tuple | None = None  # (event, size, src, dst) of the last packet received
     _frag_in: int = 0
     keep: object | None = None  # negotiation.retention.Retention (None: keep every event)
     _drop_lo: Event | None = None  # the not-kept events with the lowest / highest line (the

@@ -585,19 +585,6 @@ def racoon_builder(summary: InputSummary) -> _Builder:
     return _Builder(summary)
 
 
-def build_racoon_events(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
-    """One Negotiation per ISAKMP SA racoon started (or answered), in log order; events of
-    other daemons are ignored."""
-    builder = _Builder(summary)
-    for ev in events:
-        if ev.daemon is Daemon.RACOON:
-            builder.feed(ev)
-    return builder.finish()
-
-
-_APPLE = (Daemon.APPLE_IKEV2, Daemon.APPLE_NE)
-
-
 def build_racoon(events: Iterable[Event], summary: InputSummary) -> list[Negotiation]:
     """Negotiations of a racoon log. A macOS log that mixes racoon with the native IKEv2
     client goes to the Apple builder, which hands the racoon lines back.
@@ -605,13 +592,15 @@ def build_racoon(events: Iterable[Event], summary: InputSummary) -> list[Negotia
     One pass, nothing buffered: racoon events go to the racoon builder as they come; at the
     first Apple event the Apple builder takes over the rest of the stream together with the
     racoon builder's state (the result is what build_apple makes of the whole input)."""
-    builder = _Builder(summary)
+    from .apple import APPLE
+
+    builder = racoon_builder(summary)
     it = iter(events)
     for ev in it:
         daemon = ev.daemon
         if daemon is Daemon.RACOON:
             builder.feed(ev)
-        elif daemon in _APPLE:
+        elif daemon in APPLE:
             from .apple import build_apple_after_racoon
             return build_apple_after_racoon(builder, chain((ev,), it), summary)
     return builder.finish()

@@ -47,18 +47,15 @@ class Retention:
     `needed_by_text`: its answer depends only on the event's text, group and level (then it is
     cached per distinct line body: the noise repeats)."""
 
-    __slots__ = ("needed", "by_text", "_cache", "kept", "dropped")
+    __slots__ = ("needed", "by_text", "_cache")
 
     def __init__(self, needed: Callable[[Event], bool] | None = None, needed_by_text: bool = True) -> None:
         self.needed = needed
         self.by_text = needed_by_text
         self._cache: dict[tuple, bool] = {}
-        self.kept = 0
-        self.dropped = 0
 
     def __call__(self, ev: Event) -> bool:
         if ev.kind or ev.kind is None:  # a template recognised it (or it was never classified)
-            self.kept += 1
             return True
         key = (ev.text, ev.group, ev.level)
         keep = self._cache.get(key)
@@ -69,10 +66,6 @@ class Retention:
             self._cache[key] = keep
         if not keep and not self.by_text and self.needed is not None:
             keep = self.needed(ev)
-        if keep:
-            self.kept += 1
-        else:
-            self.dropped += 1
         return keep
 
 

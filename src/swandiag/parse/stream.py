@@ -164,10 +164,6 @@ class ParsedInput:
             self._guess.details.get("log_level"))
         racoon_levels: set[str] = set()
         daemons_seen: set[Daemon] = set()
-        negotiating = False
-        received = False  # a 'received packet' line (any IKE packet reached the daemon)
-        markers = _useful_markers(groups)  # level markers that could still raise a level
-        neg_prefixes = _levels.NEGOTIATION
         span = _Span()
         n_cont = n_unrec = 0
         # `out`: the events made since the last hand-out; its last one may still get
@@ -203,9 +199,10 @@ class ParsedInput:
             findall = fast[0].findall
             daemons_seen.add(_CHARON)  # the fast path only ever makes charon events
             tokens = _Tokens(fast[1], groups)
-            tokens.watch(True, markers)
             tags = _Tags()
             token_table, tag_table = tokens.table, tags.table  # (cleared in place, never replaced)
+        proofs = _Proofs(groups, tokens)
+        look = proofs.look
         ptk = None  # time key of the previous fast-path line (its `ts` is still valid)
         fth = None  # thread of the last fast-path event (the parser's hex-dump state)
         ts = None
@@ -260,17 +257,7 @@ class ParsedInput:
                         off += pl + tl + len(line)
                         lineno += 1
                         if chk:  # this token's lines may still prove a level or a negotiation
-                            if level is None and line[:4] in markers:
-                                new_markers = _infer_level(line, markers, groups, group)
-                                if new_markers is not markers:
-                                    markers = new_markers
-                                    tokens.watch(not (negotiating and received), markers)  # type: ignore[union-attr]
-                            if not negotiating and line.startswith(neg_prefixes):
-                                negotiating = True
-                                tokens.watch(not received, markers)  # type: ignore[union-attr]
-                            if not received and line.startswith("received packet"):
-                                received = True
-                                tokens.watch(not negotiating, markers)  # type: ignore[union-attr]
+                            look(line, group, level)
                         continue
                     # ---- line by line: every other format, and what the fast pattern left
                     pending = out[-1] if out else None
@@ -339,27 +326,10 @@ class ParsedInput:
                             if ts is not None and ts != span.prev:  # (an equal time changes nothing)
                                 span.add(ts)
                             if group is not None and daemon is _CHARON:
-                                if level is not None:
-                                    if level > groups.get(group, -1):
-                                        groups[group] = level
-                                elif group not in groups:
-                                    groups[group] = 1
-                            if (level is None or group is None) and msg[:4] in markers:
-                                new_markers = _infer_level(msg, markers, groups, group)
-                                if new_markers is not markers:
-                                    markers = new_markers
-                                    if tokens is not None:
-                                        tokens.watch(not (negotiating and received), markers)
+                                _note_level(groups, group, level)
+                            look(msg, group, level)
                             if daemon is _RACOON and group is not None:
                                 racoon_levels.add(group)
-                            if not negotiating and msg.startswith(neg_prefixes):
-                                negotiating = True
-                                if tokens is not None:
-                                    tokens.watch(not received, markers)
-                            if not received and msg.startswith("received packet"):
-                                received = True
-                                if tokens is not None:
-                                    tokens.watch(not negotiating, markers)
                             if host and host_seen is None:
                                 host_seen = s.host = host
                             if version is None and msg[:1] in "S@" and (
@@ -421,9 +391,10 @@ class ParsedInput:
         s.sha256 = self._digest.hexdigest()
         if s.daemon is None:
             s.daemon = _daemon_name(fmt, daemons_seen)
+        negotiating = proofs.negotiating
         if not level_known and negotiating and fmt not in (LogFormat.RACOON, LogFormat.MACOS_SYSLOG):
             groups.setdefault("IKE", 1)
-        s.ike_traffic = negotiating or received
+        s.ike_traffic = negotiating or proofs.received
         s.level_sufficient, s.level_advice = _levels.judge(
             fmt, s.format_details, groups, negotiating, racoon_levels or None)
         s.format_details["levels_printed"] = level_known
@@ -579,6 +550,46 @@ def _infer_level(text: str, markers: dict, groups: dict[str, int], line_group: s
     return markers
 
 
+def _note_level(groups: dict[str, int], group: str, level: int | None) -> None:
+    """A charon line of `group` at `level` (None: levels not printed, so at least 1)."""
+    if level is not None:
+        if level > groups.get(group, -1):
+            groups[group] = level
+    elif group not in groups:
+        groups[group] = 1
+
+
+class _Proofs:
+    """What an input's messages prove while it is read: a group's level (marker messages,
+    levels.MARKERS, on lines whose level is not printed), that it holds a negotiation, that an
+    IKE packet reached the daemon. Each proof changes what the fast path's tokens still have
+    to look at (_Tokens.watch)."""
+
+    __slots__ = ("groups", "tokens", "markers", "negotiating", "received")
+
+    def __init__(self, groups: dict[str, int], tokens: _Tokens | None) -> None:
+        self.groups = groups
+        self.tokens = tokens
+        self.markers = _useful_markers(groups)  # level markers that could still raise a level
+        self.negotiating = False
+        self.received = False  # a 'received packet' line (any IKE packet reached the daemon)
+        if tokens is not None:
+            tokens.watch(True, self.markers)
+
+    def look(self, msg: str, group: str | None, level: int | None) -> None:
+        changed = False
+        if (level is None or group is None) and msg[:4] in self.markers:
+            markers = _infer_level(msg, self.markers, self.groups, group)
+            changed = markers is not self.markers
+            self.markers = markers
+        if not self.negotiating and msg.startswith(_levels.NEGOTIATION):
+            self.negotiating = changed = True
+        if not self.received and msg.startswith("received packet"):
+            self.received = changed = True
+        if changed and self.tokens is not None:
+            self.tokens.watch(not (self.negotiating and self.received), self.markers)
+
+
 class _Span:
     """An input's first and last time and its jumps back by more than a second, fed with each
     new timestamp in input order."""
@@ -630,12 +641,7 @@ class _Tokens:
         b = token.index("[")
         group = token[b + 1:b + 4]
         level = ord(token[b + 4]) - 48 if len(token) > b + 4 else None
-        groups = self.groups
-        if level is not None:
-            if level > groups.get(group, -1):
-                groups[group] = level
-        elif group not in groups:
-            groups[group] = 1
+        _note_level(self.groups, group, level)
         if len(self.table) > 4096:
             self.table.clear()
         check = self.always or (level is None and group in self.marker_groups)

@@ -251,7 +251,6 @@ class Redactor:
         self.slots: dict[str, int] = {}  # "v4|<original network>/<len>" -> mapped base (int); see _block
         self.short_hosts: set[str] = set()  # casefolded single-label hosts: _SHORT_HOST_RULE
         self.roles: dict[str, str] = {}  # original address -> role hint
-        self.seen: set[str] = set()  # every original address seen (never produced as a mapping)
         self.nets: set[tuple[int, int, int]] = set()  # (version, network, len) of wide networks seen
         self._seen_int: dict[int, set[int]] = {4: set(), 6: set()}
         self._pattern: regex.Pattern | None = None
@@ -313,7 +312,6 @@ class Redactor:
 
     # --- learning -----------------------------------------------------------------------
     def _see(self, ip) -> None:
-        self.seen.add(str(ip))
         self._seen_int[ip.version].add(int(ip))
 
     def _see_text(self, text: str) -> None:

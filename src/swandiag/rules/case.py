@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lint.records import Loc
 from ..analysis import Analysis, InputSummary
 from ..negotiation.records import EventRef, Negotiation, Role, Side
 
@@ -103,12 +104,6 @@ def by_input(analysis: Analysis, shared: dict[Any, Any]) -> dict[int, list[Negot
             index.setdefault(n.input, []).append(n)
         got = shared["by_input"] = (analysis.negotiations, len(analysis.negotiations), index)
     return got[2]
-
-
-@dataclass(slots=True)
-class Loc:
-    path: str
-    line: int
 
 
 @dataclass(slots=True)
