@@ -70,11 +70,15 @@ def _strftime(t: dt.datetime, fmt: str) -> str:
 @given(st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31)),
        st.sampled_from(_SHAPES), st.sampled_from(["UTC", "Europe/Zurich", "America/New_York", "Australia/Lord_Howe"]))
 def test_memoised_seconds_match_the_calendar(when, fmt, tz):
-    """Stamps of one hour, read through the memo, are the calendar's epoch for each one."""
+    """Stamps of one hour, read through the memo, are the calendar's epoch for each one.
+
+    A wall time that occurs twice (the hour the clocks go back) reads as its first occurrence,
+    fold=0: the stamp itself cannot say which one it was.
+    """
     tzinfo = zone(tz)
     clock = Clock(tz=tzinfo, ref=ref(2026, 11, 30), year=when.year)
     for m, s in ((0, 0), (when.minute, when.second), (59, 59), (17, 3)):
-        t = when.replace(minute=m, second=s, microsecond=0)
+        t = when.replace(minute=m, second=s, microsecond=0, fold=0)
         assert clock.epoch(_strftime(t, fmt)) == t.replace(tzinfo=tzinfo).timestamp(), t
 
 
@@ -86,6 +90,19 @@ def test_memo_in_an_hour_with_a_half_hour_shift():
                      ("2026-10-04 02:45:00", dt.datetime(2026, 10, 4, 2, 45)),
                      ("2026-10-04 02:31:07", dt.datetime(2026, 10, 4, 2, 31, 7))):
         assert clock.epoch(stamp) == t.replace(tzinfo=tzinfo).timestamp(), stamp
+
+
+def test_a_repeated_wall_time_reads_as_its_first_occurrence():
+    """Lord Howe goes back from 02:00 +11 to 01:30 +10:30: 01:30-01:59 happen twice."""
+    tzinfo = zone("Australia/Lord_Howe")
+    clock = Clock(tz=tzinfo, ref=ref(2026, 11, 30), year=2025)
+    for stamp, t in (("Apr  6 01:00:00", dt.datetime(2025, 4, 6, 1, 0, 0)),
+                     ("Apr  6 01:59:59", dt.datetime(2025, 4, 6, 1, 59, 59)),
+                     ("Apr  6 02:00:00", dt.datetime(2025, 4, 6, 2, 0, 0))):
+        assert clock.epoch(stamp) == t.replace(tzinfo=tzinfo, fold=0).timestamp(), stamp
+    # the first 01:59:59 is at +11: one second later (02:00 +11 does not exist any more)
+    # the wall clock reads 01:30:00 +10:30, so 02:00:00 +10:30 is half an hour after it
+    assert clock.epoch("Apr  6 02:00:00") - clock.epoch("Apr  6 01:59:59") == 1801.0
 
 
 def test_memo_across_a_daylight_saving_change():
