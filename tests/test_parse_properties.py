@@ -7,6 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from metamorphic import render
+from metamorphic.records import from_journal_json
 from swandiag.ingest.sources import resolve
 from swandiag.parse import formats
 from swandiag.parse.detect import sniff
@@ -27,6 +29,14 @@ def _lines(rel: str, n: int = 60) -> list[bytes]:
 
 
 REAL = {rel: _lines(rel) for rel in SOURCES}
+# journalctl's multi-line and framed modes, printed from the real journal capture's entries
+_ENTRIES = from_journal_json(os.path.join(CORPUS, "journal/psk-mismatch/gateway.journal.json"))[:20]
+for _name, _data in (("-o verbose", render.journal_verbose(_ENTRIES)),
+                     ("-o json-pretty", render.journal_json_framed(_ENTRIES, "json-pretty")),
+                     ("-o json-sse", render.journal_json_framed(_ENTRIES, "json-sse")),
+                     ("-o short-full -x", render.journal_short(_ENTRIES, "short-full", catalog=True))):
+    SOURCES.append(_name)
+    REAL[_name] = _data.split(b"\n")[:80]
 
 
 def run(tmp_path, data: bytes):

@@ -105,3 +105,21 @@ def to_local(ts: datetime) -> datetime:
 
 
 UTC = timezone.utc
+
+
+def from_journal_json(path) -> list[Record]:
+    """The charon-systemd entries of a real `journalctl -o json` capture as records (their own
+    thread, group, level, IKE_SA and source time)."""
+    import json
+
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            f = json.loads(line)
+            if f.get("SYSLOG_IDENTIFIER") != "charon-systemd":
+                continue
+            ts = datetime.fromtimestamp(int(f["_SOURCE_REALTIME_TIMESTAMP"]) / 1e6, UTC)
+            uid = f.get("IKE_SA_UNIQUE_ID")
+            out.append(Record(ts, int(f["THREAD"]), f["GROUP"], f.get("IKE_SA_NAME"), int(uid) if uid else None,
+                              tuple(f["MESSAGE"].split("\n")), int(f["LEVEL"])))
+    return out

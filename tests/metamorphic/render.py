@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .levels import level_of
 from .records import UTC, Record, core, epoch_us, fraction, to_local
@@ -118,22 +118,60 @@ def journal_entries(recs: list[Record]) -> list[Record]:
     return [r for r in recs if not r.lines[0].startswith(BANNER)]
 
 
-def journal_short(recs: list[Record], mode: str, *, host: Host = Host()) -> bytes:
-    """journalctl -o short|short-iso|short-precise|cat. Multi-line MESSAGEs: continuation lines are
-    indented to the message column (systemd's print_multiline); `cat` prints MESSAGE alone."""
+BOOT_BEFORE_S = 3600  # short-monotonic/-delta: the host booted this long before the first entry
+# what `journalctl -x` prints under PID 1's "Starting strongswan.service" (systemd.catalog, systemd ≥ 246)
+START_JOB = ("Starting strongswan.service - strongSwan IPsec IKEv1/IKEv2 daemon using swanctl...",
+             ("Subject: A start job for unit strongswan.service has begun execution", "Defined-By: systemd",
+              "Support: https://www.debian.org/support", "", "A start job for unit strongswan.service has begun execution.",
+              "", "The job identifier is 1525."))
+
+
+def _short_stamp(rec: Record, mode: str, boot: float, prev: float | None) -> str:
+    """The time column of journalctl's short modes (logs-show.c output_timestamp_*)."""
+    local = to_local(rec.ts)
+    if mode == "short":
+        return local.strftime("%b %d %H:%M:%S")  # day zero-padded (journald-notes §2)
+    if mode == "short-precise":
+        return local.strftime("%b %d %H:%M:%S") + fraction(local, 6)
+    if mode == "short-iso":
+        return local.strftime("%Y-%m-%dT%H:%M:%S%z")
+    if mode == "short-iso-precise":  # systemd ≥ 250 prints the offset with a colon
+        z = local.strftime("%z")
+        return local.strftime("%Y-%m-%dT%H:%M:%S") + fraction(local, 6) + z[:3] + ":" + z[3:]
+    if mode in ("short-full", "with-unit"):
+        return local.strftime("%a %Y-%m-%d %H:%M:%S %Z")
+    us = epoch_us(rec.ts)
+    if mode == "short-unix":
+        return f"{us // 10**6:10d}.{us % 10**6:06d}"
+    mono = us - round(boot * 1e6)
+    stamp = f"[{mono // 10**6:5d}.{mono % 10**6:06d}"
+    if mode == "short-delta":
+        delta = 0 if prev is None else mono - round(prev * 1e6)
+        stamp += f" <{delta // 10**6:5d}.{delta % 10**6:06d} >"
+    return stamp + "]"
+
+
+def journal_short(recs: list[Record], mode: str, *, host: Host = Host(), catalog: bool = False) -> bytes:
+    """journalctl -o short|short-iso|short-iso-precise|short-precise|short-full|short-unix|
+    short-monotonic|short-delta|with-unit|cat (with-unit names the unit where the others name the
+    identifier). Multi-line MESSAGEs: continuation lines are indented to the message column
+    (systemd's print_multiline); `cat` prints MESSAGE alone. `catalog`: `journalctl -x`, PID 1's
+    start job with its explanation first."""
     out = []
-    for rec in journal_entries(recs):
-        local = to_local(rec.ts)
+    entries = journal_entries(recs)
+    boot = entries[0].ts.timestamp() - BOOT_BEFORE_S if entries else 0.0
+    prev = None
+    ident = "strongswan.service" if mode == "with-unit" else "charon-systemd"
+    if catalog and entries:
+        first = replace(entries[0], lines=(START_JOB[0],))
+        out.append(f"{_short_stamp(first, mode, boot, prev)} {host.name} systemd[1]: {START_JOB[0]}")
+        out.extend(f"\u2591\u2591 {line}".rstrip(" ") + (" " if not line else "") for line in START_JOB[1])
+    for rec in entries:
         if mode == "cat":
             out.extend(rec.lines)
             continue
-        if mode == "short":
-            stamp = local.strftime("%b %d %H:%M:%S")  # day zero-padded (journald-notes §2)
-        elif mode == "short-precise":
-            stamp = local.strftime("%b %d %H:%M:%S") + fraction(local, 6)
-        else:  # short-iso
-            stamp = local.strftime("%Y-%m-%dT%H:%M:%S%z")
-        prefix = f"{stamp} {host.name} charon-systemd[{host.pid}]: "
+        prefix = f"{_short_stamp(rec, mode, boot, prev)} {host.name} {ident}[{host.pid}]: "
+        prev = rec.ts.timestamp() - boot
         out.append(prefix + rec.lines[0])
         out.extend(" " * len(prefix) + line for line in rec.lines[1:])
     return _text(out)
@@ -160,6 +198,42 @@ def journal_json(recs: list[Record], *, host: Host = Host()) -> bytes:
     """journalctl -o json: one object per entry, every value a string."""
     out = [json.dumps(dict(_fields(rec, host, i)), ensure_ascii=False, separators=(",", ":"))
            for i, rec in enumerate(journal_entries(recs))]
+    return _text(out)
+
+
+def journal_json_framed(recs: list[Record], framing: str, *, host: Host = Host()) -> bytes:
+    """journalctl -o json-seq (RS before each object), json-sse (`data: ` and a blank line) and
+    json-pretty (one field per line, indented 8, `"KEY" : value`)."""
+    out = []
+    for i, rec in enumerate(journal_entries(recs)):
+        fields = dict(_fields(rec, host, i))
+        if framing == "json-seq":
+            out.append("\x1e" + json.dumps(fields, ensure_ascii=False, separators=(",", ":")))
+        elif framing == "json-sse":
+            out += ["data: " + json.dumps(fields, ensure_ascii=False, separators=(",", ":")), ""]
+        else:
+            body = ",\n".join(f"        {json.dumps(k)} : {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items())
+            out += ["{", body, "}"]
+    return _text(out)
+
+
+def journal_verbose(recs: list[Record], *, host: Host = Host()) -> bytes:
+    """journalctl -o verbose: `%a %Y-%m-%d %H:%M:%S.%f %Z [cursor]`, then `    FIELD=value` per data
+    field (no `__` fields); a value's further lines are indented under its first (logs-show.c)."""
+    out = []
+    for i, rec in enumerate(journal_entries(recs)):
+        fields = _fields(rec, host, i)
+        realtime = int(dict(fields)["__REALTIME_TIMESTAMP"])
+        local = to_local(rec.ts)
+        cursor = (f"s=0b377a2147794ebba68073d8eeb1aced;i={i:x};b=d8a9df17f8644251a430029c078d7e60;"
+                  f"m={realtime - 1795988000000000:x};t={realtime:x};x={i * 7919:x}")
+        out.append(local.strftime("%a %Y-%m-%d %H:%M:%S") + fraction(local, 6) + local.strftime(" %Z") + f" [{cursor}]")
+        for key, value in fields:
+            if key.startswith("__"):
+                continue
+            first, *more = value.split("\n")
+            out.append(f"    {key}={first}")
+            out.extend(" " * (5 + len(key)) + line for line in more)
     return _text(out)
 
 

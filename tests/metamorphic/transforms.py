@@ -315,6 +315,17 @@ TRANSFORMS: tuple[Transform, ...] = (
               format="journal-json"),
     Transform("journal-export", _render_each(lambda r, h: render.journal_export(r, host=h), only_first=True),
               format="journal-export"),
+    # journalctl's other output modes (systemd logs-show.c)
+    *(Transform(f"journal-{mode}", _render_each(lambda r, h, mode=mode: render.journal_short(r, mode, host=h),
+                                                only_first=True), format="journal-text")
+      for mode in ("short-full", "short-unix", "short-iso-precise", "with-unit")),
+    Transform("journal-short-x", _render_each(lambda r, h: render.journal_short(r, "short", host=h, catalog=True),
+                                              only_first=True), format="journal-text"),
+    *(Transform(f"journal-{framing}", _render_each(lambda r, h, framing=framing: render.journal_json_framed(
+        r, framing, host=h), only_first=True), format="journal-json")
+      for framing in ("json-seq", "json-sse", "json-pretty")),
+    Transform("journal-verbose", _render_each(lambda r, h: render.journal_verbose(r, host=h), only_first=True),
+              format="journal-export"),
     # 6.x JSON filelog (strongswan6-notes.md §1.2), docker -t (charon-logs.md §1.6)
     Transform("json6", _render(render.json6), format="charon-json"),
     Transform("docker-t", _render(render.docker), format=None),

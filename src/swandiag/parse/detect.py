@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .event import LogFormat
-from .paste import Decoration, continues, detect_decoration, is_journal_marker, join, wrap_candidate, wrap_width
+from .paste import (Decoration, continues, detect_decoration, is_journal_catalog, is_journal_marker, join,
+                    wrap_candidate, wrap_width)
 
 SNIFF_LINES = 400
 
@@ -32,7 +33,7 @@ def prepare(lines: list[bytes] | list[str]) -> tuple[list[str], Decoration]:
     dec = detect_decoration(text)
     if dec:
         text = [dec.strip(x) for x in text]
-    return [x for x in text if not is_journal_marker(x)], dec
+    return [x for x in text if not is_journal_marker(x) and not is_journal_catalog(x)], dec
 
 
 def candidates(lines: list[bytes] | list[str], *, prepared: bool = False) -> list[FormatGuess]:

@@ -21,6 +21,16 @@ def is_journal_marker(line: str) -> bool:
     return line.startswith("-- ") and line.rstrip().endswith(" --")
 
 
+def is_journal_catalog(line: str) -> bool:
+    """`journalctl -x` explanation lines under an entry: `░░ Subject: …` (systemd 246 and
+    later), `-- Subject: …` and a bare `--` before (the markers above excepted)."""
+    if line.startswith("\u2591\u2591"):
+        return True
+    if line.startswith("-- "):
+        return not line.rstrip().endswith(" --")
+    return line.rstrip() == "--"
+
+
 @dataclass(slots=True)
 class Decoration:
     """Per-line prefixes to remove, outermost first. `layers` are ("quote", None),

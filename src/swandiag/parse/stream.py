@@ -19,7 +19,7 @@ from ..ingest.records import InputSpec, ReadStats
 from . import levels as _levels
 from .detect import SNIFF_LINES, FormatGuess, sniff
 from .event import Daemon, Event, LogFormat
-from .formats.base import HOLD
+from .formats.base import END_OF_INPUT, HOLD
 from .paste import continues, is_journal_marker, join
 from .timestamps import Clock, zone
 
@@ -210,7 +210,13 @@ class ParsedInput:
         out: list[Event] = []
         append = out.append
         lineno = 1
-        for block in self._all_blocks():
+        def last_entry() -> Iterator[Block]:
+            # a parser that holds lines until the line after its entry (journalctl -o verbose)
+            # is handed END_OF_INPUT once, so the input's last entry is finished too
+            if held and hasattr(getattr(parse, "__self__", None), "ends_before"):
+                yield Block(lineno, off, [END_OF_INPUT], [0])
+
+        for block in chain(self._all_blocks(), last_entry()):
             lineno = base = block.lineno
             off = block.offset
             sizes = block.sizes
@@ -301,21 +307,27 @@ class ParsedInput:
                         else:
                             ts = tkey
                         if held:
+                            # ends_before: the entry is the held lines alone, this line opens the
+                            # next one (or is END_OF_INPUT)
+                            before = getattr(parse.__self__, "ends_before", False)  # type: ignore[attr-defined]
                             ev = _Event(index, held_line, held_off, ts, msg, daemon, host, pid, thread, group, level,
-                                        name, sid, extra, held + 1)
-                            n_cont += held
+                                        name, sid, extra, held + 1 - before)
+                            n_cont += held - before
                             held = 0
+                            if before and raw is not END_OF_INPUT:
+                                held, held_line, held_off = 1, lineno, off
                         else:
                             ev = _Event(index, lineno, off, ts, msg, daemon, host, pid, thread, group, level, name,
                                         sid, extra)
                         if dedup and self._duplicate(ev, ident, recent, recent_order):
                             s.duplicates_removed += 1
                             if pending is not None:
-                                # the dropped copy's line still belongs to an event: count it there
-                                pending.nlines += 1
+                                # the dropped copy's lines still belong to an event: count them there
+                                pending.nlines += ev.nlines
                                 n_cont += 1
                             else:
-                                n_unrec += 1
+                                n_unrec += ev.nlines
+                                n_cont -= ev.nlines - 1
                         else:
                             if len(out) >= _BATCH:
                                 yield out

@@ -3,7 +3,8 @@
 Each module exposes `FORMATS` (the LogFormats it reads), `score(lines) -> {format: (fraction,
 details)}` for sniffing, and `make_parser(fmt, details) -> LineParser`. A LineParser's
 `parse(line)` returns an event tuple (see base.Fields), a str (a continuation line's text),
-base.HOLD (a line of the next event), or None (unrecognised). Prefixes are split with string
+base.HOLD (a line of the next event), or None (unrecognised); see base.END_OF_INPUT for
+parsers whose entries end where the next one begins. Prefixes are split with string
 operations or one compiled pattern; message bodies are left alone (templates.classify).
 """
 from __future__ import annotations

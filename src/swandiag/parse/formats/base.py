@@ -26,6 +26,11 @@ class _Hold:
 
 
 HOLD = _Hold()
+# Handed once, after the last line, to a parser whose entries end only where the next one begins
+# (`journalctl -o verbose`). Such a parser has an `ends_before` attribute: True when the fields
+# it just returned were made of the held lines alone, the line it was given opening the next
+# entry (or being END_OF_INPUT).
+END_OF_INPUT = "\x00end of input\x00"
 # First words of bare charon messages (stroke output, journalctl -o cat), for sniffing only.
 BARE_VOCAB = frozenset("""
 initiating generating sending received parsed selected selecting establishing authentication IKE_SA

@@ -1,10 +1,13 @@
-"""charon-systemd in the journal, structured: `journalctl -o json` (one object per line) and
-`-o export` (FIELD=value lines, blank line between entries), plus `-o cat` (bare messages).
-The structured forms give thread, group, level and IKE_SA id/name as fields."""
+"""charon-systemd in the journal, structured: `journalctl -o json` (one object per line, also
+`json-seq` and `json-sse` framing), `-o json-pretty` (one object over many lines), `-o export`
+(FIELD=value lines, blank line between entries) and `-o verbose` (a header line, then indented
+FIELD=value lines), plus `-o cat` (bare messages). The structured forms give thread, group,
+level and IKE_SA id/name as fields."""
 from __future__ import annotations
 
 from ..event import Daemon, LogFormat
-from .base import BARE_VOCAB, HOLD, json_object
+from ..paste import is_journal_catalog
+from .base import BARE_VOCAB, END_OF_INPUT, HOLD, json_object
 from .syslog import daemon_of
 
 FORMATS = (LogFormat.JOURNAL_JSON, LogFormat.JOURNAL_EXPORT, LogFormat.JOURNAL_TEXT)
@@ -48,15 +51,125 @@ def fields_to_event(f: dict):
             _int(f.get("IKE_SA_UNIQUE_ID")), msg, ident, cont)
 
 
+def _entry(f: dict):
+    """fields_to_event for an entry that has been held line by line: one without a MESSAGE
+    still becomes an (empty) event, so its lines stay accounted for."""
+    if "MESSAGE" not in f:
+        f["MESSAGE"] = ""
+    return fields_to_event(f)
+
+
 class JsonParser:
+    """One object per line; `json-seq` puts RS (0x1E) before each, `json-sse` writes
+    `data: OBJECT` and a blank line."""
+
     format = LogFormat.JOURNAL_JSON
 
     def __init__(self, details: dict):
         self.details = details
+        self.sse = None  # the event of a `data:` line, waiting for its blank line
 
     def parse(self, line: str):
+        if line[:1] == "\x1e":
+            line = line[1:]
+        elif line.startswith("data: {"):
+            obj = json_object(line[6:])
+            if obj is None:
+                return None
+            self.sse = fields_to_event(obj)
+            return HOLD if self.sse is not None else None
+        elif not line and self.sse is not None:
+            r, self.sse = self.sse, None
+            return r
         obj = json_object(line)
         return None if obj is None else fields_to_event(obj)
+
+
+class PrettyParser:
+    """`journalctl -o json-pretty`: `{`, one `"FIELD" : value` line per field, `}`."""
+
+    format = LogFormat.JOURNAL_JSON
+    _MAX_LINES = 4096  # an entry longer than this is not a journal entry
+
+    def __init__(self, details: dict):
+        self.details = details
+        self.parts: list[str] | None = None
+
+    def parse(self, line: str):
+        if self.parts is None:
+            if line.rstrip() == "{":
+                self.parts = [line]
+                return HOLD
+            obj = json_object(line)  # a compact object in between
+            return None if obj is None else fields_to_event(obj)
+        self.parts.append(line)
+        if line.rstrip() == "}":
+            obj = json_object("\n".join(self.parts))
+            self.parts = None
+            return None if obj is None else _entry(obj)
+        if len(self.parts) > self._MAX_LINES:
+            self.parts = None
+            return None
+        return HOLD
+
+
+def _verbose_head(line: str) -> int | None:
+    """The realtime (µs) of a `-o verbose` entry's first line,
+    `Sun 2026-11-29 22:44:00.622625 UTC [s=…;i=…;b=…;m=…;t=6617207858c21;x=…]`; the cursor's
+    `t=` is that time in hex, so the zone the viewer printed does not matter."""
+    if line[:1] == " " or not line.endswith("]"):
+        return None
+    b = line.rfind(" [s=")
+    if b < 0:
+        return None
+    for part in line[b + 2:-1].split(";"):
+        if part[:2] == "t=":
+            try:
+                return int(part[2:], 16)
+            except ValueError:
+                return None
+    return None
+
+
+class VerboseParser:
+    """`journalctl -o verbose`: the header line, then `    FIELD=value` lines (a multi-line
+    value goes on indented under its first line); an entry ends where the next one begins."""
+
+    format = LogFormat.JOURNAL_EXPORT
+
+    def __init__(self, details: dict):
+        self.details = details
+        self.fields: dict[str, object] | None = None
+        self.key: str | None = None  # the field whose value may go on over more lines
+        self.ends_before = True
+
+    def parse(self, line: str):
+        head = _verbose_head(line)
+        if head is not None or line == END_OF_INPUT:
+            done, self.fields, self.key = self.fields, None, None
+            if head is not None:
+                self.fields = {"__REALTIME_TIMESTAMP": str(head)}
+            if done is None:
+                return HOLD if head is not None else None
+            return _entry(done)
+        f = self.fields
+        if f is None:
+            return None
+        if line[:4] == "    " and line[4:5] != " ":
+            k = line.find("=", 5)
+            name = line[4:k] if k > 0 else ""
+            if name and name.replace("_", "").isalnum() and name.upper() == name:
+                self.key = name if name in _WANTED else None
+                if self.key:
+                    f[name] = line[k + 1:]
+                return HOLD
+        key = self.key
+        if key is not None and line.startswith(" " * (5 + len(key))):
+            f[key] = f"{f[key]}\n{line[5 + len(key):]}"
+            return HOLD
+        if line[:1] == " " or is_journal_catalog(line):
+            return HOLD  # the rest of a field we do not keep, or the catalog's explanation
+        return None
 
 
 class ExportParser:
@@ -69,13 +182,15 @@ class ExportParser:
         self.fields: dict[str, object] = {}
         self.binary: str | None = None  # field whose binary value is being read
         self.open = False
+        self.ends_before = False
 
     def parse(self, line: str):
-        if not line:
+        if not line or line == END_OF_INPUT:  # (a paste often loses the last blank line)
             if not self.open:
                 return None
+            self.ends_before = bool(line)
             f, self.fields, self.binary, self.open = self.fields, {}, None, False
-            return fields_to_event(f)
+            return _entry(f)
         k = line.find("=")
         if k > 0 and line[:k].replace("_", "").isalnum() and line[:k].isupper() or (k > 0 and line[:k].startswith("_")):
             name = line[:k]
@@ -137,9 +252,27 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
     if not body:
         return {}
     out: dict[LogFormat, tuple[float, dict]] = {}
-    js = sum(1 for x in body if x.startswith("{") and '"MESSAGE"' in x and ("__REALTIME_TIMESTAMP" in x or "_PID" in x))
-    if js:
-        out[LogFormat.JOURNAL_JSON] = (js / len(body), {"_module": "journal", "output": "json"})
+    js = seq = sse = 0
+    for x in body:
+        if '"MESSAGE"' in x and ("__REALTIME_TIMESTAMP" in x or "_PID" in x):
+            if x[:1] == "{":
+                js += 1
+            elif x[:2] == "\x1e{":
+                seq += 1
+            elif x.startswith("data: {"):
+                sse += 1
+    if js or seq or sse:
+        output = "json-seq" if seq > js else "json-sse" if sse > js else "json"
+        out[LogFormat.JOURNAL_JSON] = ((js + seq + sse) / len(body), {"_module": "journal", "output": output})
+    else:
+        pretty = _pretty_share(body)
+        if pretty:
+            out[LogFormat.JOURNAL_JSON] = (pretty, {"_module": "journal", "output": "json-pretty"})
+    heads = sum(1 for x in body if _verbose_head(x) is not None)
+    if heads:
+        p = VerboseParser({})
+        ok = sum(1 for x in lines if p.parse(x) is not None)
+        out[LogFormat.JOURNAL_EXPORT] = (ok / (len(lines) or 1), {"_module": "journal", "output": "verbose"})
     if lines and lines[0].startswith("__CURSOR=") or any(x.startswith("__REALTIME_TIMESTAMP=") for x in body[:50]):
         p = ExportParser({})
         ok = sum(1 for x in lines if p.parse(x) is not None)
@@ -152,9 +285,23 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
     return out
 
 
+def _pretty_share(body: list[str]) -> float:
+    """Share of lines that are json-pretty framing or `"FIELD" : value` lines, if the sample
+    has the fields of journal entries."""
+    if not any(x.lstrip().startswith('"MESSAGE" : ') for x in body):
+        return 0.0
+    ok = 0
+    for x in body:
+        t = x.strip()
+        if t in ("{", "}") or (t[:1] == '"' and '" : ' in t):
+            ok += 1
+    return ok / len(body)
+
+
 def make_parser(fmt: LogFormat, details: dict):
+    output = details.get("output")
     if fmt is LogFormat.JOURNAL_JSON:
-        return JsonParser(details)
+        return PrettyParser(details) if output == "json-pretty" else JsonParser(details)
     if fmt is LogFormat.JOURNAL_EXPORT:
-        return ExportParser(details)
+        return VerboseParser(details) if output == "verbose" else ExportParser(details)
     return BareParser(fmt, details)

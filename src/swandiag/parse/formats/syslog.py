@@ -1,14 +1,16 @@
 """syslog-style lines: `[<PRI>]TIME [host] ident[pid]: body`.
 
 Covers RFC 3164 files (`Nov 29 21:43:58 host charon: 05[IKE] …`, also `ipsec:`/`charon[pid]:`,
-OpenWrt logd), rsyslog ISO-8601 high precision, RFC 5424, `journalctl -o short|short-iso|
-short-precise` (charon-systemd bodies are bare messages, charon/ipsec bodies carry `NN[GRP]`),
-and macOS /var/log/system.log (`racoon[PID]:`, ASL `racoon[PID] <Notice>:`, nesessionmanager).
+OpenWrt logd), rsyslog ISO-8601 high precision, RFC 5424, every `journalctl -o short*` mode and
+`with-unit` (charon-systemd bodies are bare messages, charon/ipsec bodies carry `NN[GRP]`;
+`-x` adds catalog lines under an entry), and macOS /var/log/system.log (`racoon[PID]:`, ASL
+`racoon[PID] <Notice>:`, nesessionmanager).
 The header is split with string operations; the body keeps its leading spaces.
 """
 from __future__ import annotations
 
 from ..event import Daemon, LogFormat
+from ..paste import is_journal_catalog
 from .base import split_core
 from .racoon import LEVELS as RACOON_LEVELS
 
@@ -20,6 +22,17 @@ CHARON_IDENTS = {"charon", "charon-systemd", "charon-nm", "charon-cmd", "ipsec",
 APPLE_IDENTS = {"racoon": Daemon.RACOON, "NEIKEv2Provider": Daemon.APPLE_IKEV2, "neagent": Daemon.APPLE_IKEV2,
                 "nesessionmanager": Daemon.APPLE_NE, "NetworkExtension": Daemon.APPLE_NE, "nehelper": Daemon.APPLE_NE,
                 "pppd": Daemon.APPLE_NE, "configd": Daemon.OTHER}
+# `journalctl -o short-full|with-unit` print the zone's abbreviation (`%Z`); these are the
+# unambiguous ones (IST, CST, BST … name several zones: such stamps stay in --tz/local time)
+_ZONE_ABBREVIATIONS = {
+    "UTC": "+0000", "GMT": "+0000", "Z": "+0000", "WET": "+0000", "WEST": "+0100", "CET": "+0100",
+    "CEST": "+0200", "MET": "+0100", "MEST": "+0200", "EET": "+0200", "EEST": "+0300", "MSK": "+0300",
+    "EST": "-0500", "EDT": "-0400", "CDT": "-0500", "MST": "-0700", "MDT": "-0600", "PST": "-0800",
+    "PDT": "-0700", "AKST": "-0900", "AKDT": "-0800", "HST": "-1000", "JST": "+0900", "KST": "+0900",
+    "AEST": "+1000", "AEDT": "+1100", "ACST": "+0930", "ACDT": "+1030", "AWST": "+0800", "NZST": "+1200",
+    "NZDT": "+1300", "SAST": "+0200", "HKT": "+0800", "SGT": "+0800",
+}
+_CHARON_UNITS = {"strongswan.service", "strongswan-starter.service", "strongswan-swanctl.service", "ipsec.service"}
 _ASL_LEVELS = {"<Debug>": "DEBUG", "<Info>": "INFO", "<Notice>": "NOTICE", "<Warning>": "WARNING",
                "<Error>": "ERROR", "<Critical>": "ERROR", "<Alert>": "ERROR", "<Emergency>": "ERROR"}
 
@@ -42,11 +55,35 @@ def split_time(line: str) -> tuple[str, int] | None:
         if end < 0 or end > 40:
             return None
         return line[:end], end + 1
-    if line[3:4] == " " and line[:3] in _DAYS and line[4:7] in _MONTHS:  # OpenWrt logread: Thu Jan 29 19:34:03 2026
-        if line[24:25] != " " or not line[20:24].isdigit():
+    if line[3:4] == " " and line[:3] in _DAYS:
+        if line[4:7] in _MONTHS:  # OpenWrt logread: Thu Jan 29 19:34:03 2026
+            if line[24:25] != " " or not line[20:24].isdigit():
+                return None
+            return line[:24], 25
+        return _short_full(line)
+    if line[:1] == "[":  # journalctl -o short-monotonic|short-delta: seconds since boot, no date
+        end = line.find("] ", 1, 40)
+        if end < 0 or not line[1:end].lstrip(" ").split(" ", 1)[0].replace(".", "", 1).isdigit():
             return None
-        return line[:24], 25
+        return None, end + 2
+    if line[10:11] == "." and line[17:18] == " " and line[:10].isdigit() and line[11:17].isdigit():
+        return float(line[:17]), 18  # journalctl -o short-unix: 1795992240.622625
     return None
+
+
+def _short_full(line: str) -> tuple[str, int] | None:
+    """`Sun 2026-11-29 22:44:00 CET ` (journalctl -o short-full|with-unit) → an ISO key with
+    the zone's offset where its abbreviation names one zone."""
+    if line[8:9] != "-" or line[14:15] != " " or line[17:18] != ":" or line[20:21] != ":" or line[23:24] != " ":
+        return None
+    end = line.find(" ", 24, 34)
+    if end < 0:
+        return None
+    zone = line[24:end]
+    offset = _ZONE_ABBREVIATIONS.get(zone)
+    if offset is None and zone[:1] in "+-" and zone[1:].isdigit() and len(zone) in (3, 5):  # `+03`, `+0530`
+        offset = zone.ljust(5, "0")
+    return line[4:23] + (offset or ""), end + 1
 
 
 def split_header(line: str):
@@ -134,7 +171,7 @@ def _rfc5424(rest: str):
 
 
 def daemon_of(ident: str, has_core: bool) -> Daemon:
-    if ident in CHARON_IDENTS or ident.startswith("charon"):
+    if ident in CHARON_IDENTS or ident.startswith("charon") or ident in _CHARON_UNITS:
         return Daemon.CHARON
     apple = APPLE_IDENTS.get(ident)
     if apple is not None:
@@ -154,6 +191,8 @@ class SyslogParser:
                 return line.lstrip(" ")  # journalctl indents the further lines of a message
             if line.startswith("-- ") and line.endswith(" --"):  # journalctl's `-- Boot … --`
                 return (None, None, Daemon.OTHER, None, None, None, None, None, None, line, "journalctl", None)
+            if is_journal_catalog(line):
+                return line  # `journalctl -x` explains the entry above
             return None
         tkey, host, ident, pid, asl, body = h
         b = body.find("[", 2, 8)
@@ -195,7 +234,7 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
         b = body.find("[", 2, 8)
         if b >= 2 and body[:b].isdigit() and split_core(body, b) is not None:
             charon_core += 1
-        elif ident.startswith("charon"):
+        elif ident.startswith("charon") or ident in _CHARON_UNITS:
             bare_charon += 1
         if ident in APPLE_IDENTS:
             apple += 1
@@ -209,7 +248,8 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
         details["host"] = sorted(hosts)[0] if len(hosts) == 1 else None
     if tkeys:
         t = tkeys[0]
-        details["time_format"] = ("iso8601" if t[4:5] == "-" else "rfc3164-precise" if "." in t else "rfc3164")
+        details["time_format"] = ("epoch" if not isinstance(t, str) else "iso8601" if t[4:5] == "-"
+                                  else "rfc3164-precise" if "." in t else "rfc3164")
     out: dict[LogFormat, tuple[float, dict]] = {}
     relevant = charon_core + bare_charon + apple
     if relevant == 0:
