@@ -52,6 +52,9 @@ class InputSummary:
     # Whether IKE ever reached the daemon: a line starting a negotiation or a 'received packet'
     ike_traffic: bool = False
     started_line: int | None = None  # line of the daemon's start banner (charon, racoon)
+    # The daemon's lifecycle outside any negotiation (start failures, crashes, the starter giving
+    # up, plugins that did not load): their events as read, at most parse.stream.DAEMON_EVENTS_MAX
+    daemon_events: list = field(default_factory=list)
 
 
 @dataclass(slots=True)

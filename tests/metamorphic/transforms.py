@@ -266,6 +266,34 @@ def _indent(lead: str) -> Callable[[list[str]], list[str]]:
     return lambda lines: [lead + x for x in lines]
 
 
+_PAD_DAY = re.compile(r"^([A-Z][a-z]{2}) {2}(\d) ")
+
+
+def _terminal_cut(width: int) -> Callable[[list[str]], list[str]]:
+    """A pager in a `width`-column terminal, copied: long lines broken at the edge, mid-word."""
+    def cut(lines: list[str]) -> list[str]:
+        return [x[i:i + width] for x in lines for i in range(0, max(len(x), 1), width)]
+    return cut
+
+
+def _html_day(lines: list[str]) -> list[str]:
+    """A web page collapses `Dec  6` to `Dec 6` (HTML folds runs of spaces)."""
+    return [_PAD_DAY.sub(r"\1 \2 ", x) for x in lines]
+
+
+# glibc's %b in nl_NL (journalctl prints the viewer's LC_TIME month names)
+_NL_MONTHS = dict(zip("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
+                      "jan feb mrt apr mei jun jul aug sep okt nov dec".split()))
+
+
+def _dutch_months(scn: Scenario) -> Scenario | None:
+    """The gateway's journal as a Dutch-speaking admin's journalctl prints it."""
+    doc = scn.docs[0]
+    lines = data_of(doc).decode(errors="surrogateescape").split("\n")
+    data = "\n".join(_NL_MONTHS.get(x[:3], x[:3]) + x[3:] if x[3:4] == " " else x for x in lines)
+    return replace(scn, docs=[replace(doc, data=data.encode(errors="surrogateescape")), *scn.docs[1:]])
+
+
 def mail_wrap(lines: list[str], width: int = 76) -> list[str]:
     """Hard-wrap like a mail client: break at the last space within `width` (the space goes);
     a word longer than the line stays whole on a line of its own."""
@@ -356,6 +384,10 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("paste-indent-tab", _paste(_indent("\t"))),
     Transform("paste-crlf", _paste(lambda lines: lines, eol=lambda i: "\r\n")),
     Transform("paste-some-cr", _paste(lambda lines: lines, eol=lambda i: "\r\n" if i % 3 == 0 else "\n")),
+    Transform("paste-html-day", _paste(_html_day)),
+    Transform("paste-terminal-cut", _paste(_terminal_cut(120))),
+    Transform("journal-short-nl", _chain(_render_each(lambda r, h: render.journal_short(r, "short", host=h),
+                                                      only_first=True), _dutch_months), format="journal-text"),
     Transform("paste-mail-wrap", _paste(mail_wrap)),
     Transform("paste-mail-quote-wrap", _paste(lambda lines: _quote("> ")(mail_wrap(lines, 72)))),
     # combinations seen in the field

@@ -80,10 +80,14 @@ def _text(d: dict, problems: list[str]) -> str:
     if d["level_sufficient"] is True:
         out.append("  verbosity   enough for a diagnosis")
     elif d["level_sufficient"] is False:
-        out.append("  verbosity   NOT enough for a diagnosis; add to strongswan.conf:")
+        settings = all(" = " in line for line in d["level_advice"])
+        out.append("  verbosity   NOT enough for a diagnosis" + ("; add to strongswan.conf:" if settings else ":"))
         out.extend(f"                {line}" for line in d["level_advice"])
+    elif d["format"] == "macos-unified":
+        out.append("  verbosity   not judged; for the most detail collect with `log show --info --debug` "
+                   "(and `sudo log config --subsystem com.apple.networkextension --mode level:debug`)")
     else:
-        out.append("  verbosity   not judged (no negotiation in this input)")
+        out.append("  verbosity   not judged (no IKE negotiation in this input)")
     out.extend(f"  problem     {p}" for p in problems)
     return "\n".join(out)
 

@@ -15,7 +15,12 @@ half-open timeout naming only the peer joins that peer's unfinished SA. Several 
 log (a buffered line replayed later does not change that; socket-thread lines without a byte
 count never do); a thread's buffered message job ends when it runs `initiating … IKE_SA x[N]`
 for a new SA, and `IKE_SA y[M] state change: ESTABLISHED => REKEYING` in that job links M → N
-(only SAs of the same connection are linked). Configuration-load lines
+(only SAs of the same connection are linked). Excerpts that begin inside an SA's life (users paste
+from the middle; no `initiating …`/`is initiating` line, no tag): a message job no SA claims opens a
+negotiation of its own (an outgoing packet to an unknown peer, a thread's buffered or held lines
+with a `parsed`/`generating` message), joining an address-less anonymous SA that logged the other
+half of its first message; `reauthenticating IKE_SA x[N]` alone opens none (it joins N once another
+line names it). Configuration-load lines
 (loaded certificates, local ids) go to the input summary as the daemon's own identities.
 """
 from __future__ import annotations
@@ -62,6 +67,8 @@ HOLD_WINDOW = 5.0
 # dumped at level 4 runs to thousands of lines, all still the same job.
 PENDING_LINES = 200
 PENDING_MAX = 50_000
+_CHILD_EXCHANGES = {"IKE_AUTH", "CREATE_CHILD_SA", "QUICK_MODE"}
+_ORPHANS_MAX = 10_000  # held `reauthenticating` lines of SAs not seen (yet)
 _V1_EXCHANGES = {"ID_PROT", "AGGRESSIVE", "QUICK_MODE", "TRANSACTION", "INFORMATIONAL_V1",
                  "AUTH_ONLY", "NEW_GROUP_MODE"}
 _ERROR_NOTIFIES = {
@@ -93,6 +100,11 @@ class CharonBuilder:
         self.held: dict[int | None, list[Event]] = {}  # thread -> untagged job lines, SA not known yet
         self.held_fallback: dict[int | None, Draft | None] = {}  # thread -> its SA before the job
         self.retransmitted: dict[int, tuple[float | None, int, Draft]] = {}  # id(draft) -> ts, count, draft
+        # untagged `reauthenticating IKE_SA x[N]` for an SA not seen yet: held until another line names
+        # N (no negotiation is made of that line alone); the SA the thread initiates next replaces N
+        self.reauth_orphans: dict[int, Event] = {}  # uid -> the reauthenticating line
+        self.reauth_thread: dict[int | None, int] = {}  # thread -> uid it is reauthenticating
+        self.reauth_successor: dict[int, Draft] = {}  # uid -> the SA replacing it
 
     # -- grouping --------------------------------------------------------------------------
     def new_draft(self, uid: int | None) -> Draft:
@@ -103,7 +115,38 @@ class CharonBuilder:
         self.drafts.append(d)
         if uid is not None:
             self.by_uid[uid] = d
+            self.adopt_orphan(d, uid)
         return d
+
+    def open_for(self, events: list[Event]) -> Draft:
+        """The SA of a message job no line names (the excerpt starts inside its life): a new one,
+        unless neither the job nor an anonymous SA knows any address and that SA logged the other
+        half of the job's first message (request ↔ response with the same exchange and id)."""
+        first = next((ev for ev in events if ev.kind == "enc.message"), None)
+        if first is not None and not any(ev.kind == "net.packet" and endpoint(facts_of(ev).get("src"))[0]
+                                         for ev in events):
+            f = facts_of(first)
+            exchange, mid, request = f.get("exchange"), f.get("mid"), f.get("kind") == "request"
+            out = f.get("dir") != "in"
+            for d in reversed(self.drafts[-8:]):
+                n = d.neg
+                if n.unique_id is not None or n.remote.addr is not None:
+                    continue
+                same = [m for m in n.messages if m.exchange == exchange and m.mid == mid]
+                if any(m.is_request != request and (m.direction is Direction.OUT) != out for m in same) \
+                        and not any(m.is_request == request for m in same):
+                    return d
+        return self.new_draft(None)
+
+    def adopt_orphan(self, d: Draft, uid: int) -> None:
+        """A line names SA `uid` whose `reauthenticating` line was held: it joins, and the link too."""
+        ev = self.reauth_orphans.pop(uid, None)
+        if ev is None:
+            return
+        self.apply(d, ev)
+        new = self.reauth_successor.pop(uid, None)
+        if new is not None and new is not d and not d.neg.successor and not new.neg.predecessor:
+            self.link(d, new, "reauth")
 
     def for_uid(self, uid: int, ev: Event) -> Draft:
         d = self.by_uid.get(uid)
@@ -121,6 +164,7 @@ class CharonBuilder:
         if anon is not None and anon.neg.unique_id is None:
             anon.neg.unique_id = uid
             self.by_uid[uid] = anon
+            self.adopt_orphan(anon, uid)
             return anon
         return self.new_draft(uid)
 
@@ -144,6 +188,8 @@ class CharonBuilder:
     def flush_pending(self, thread) -> None:
         buffered = self.pending.pop(thread, None)
         d = self.guess.pop(thread, None)
+        if buffered and d is None and not self.tagged and _has_message(buffered):
+            d = self.open_for(buffered)  # an excerpt starting inside an SA's life: no line named it
         if buffered and d is not None:
             for ev in buffered:
                 self.apply(d, ev)
@@ -152,6 +198,7 @@ class CharonBuilder:
         """The draft an event belongs to (None: buffered or not interesting)."""
         f = facts_of(ev)
         thread = ev.thread
+        carried: list[Event] = []  # held lines of the job that turns out to start a responder SA
         if kind == "dmn.start":
             self.restart(ev)
             return None
@@ -192,6 +239,8 @@ class CharonBuilder:
             if thread in self.held:
                 if kind == "net.packet" and "size" in f and f.get("dir") == "out":
                     d = self.by_endpoint(endpoint(f.get("dst")))
+                    if d is None and _has_message(self.held[thread]):
+                        d = self.open_for(self.held[thread])  # the excerpt starts inside this SA's life
                     if d is not None:
                         self.settle(d, thread)
                         self.held_fallback.pop(thread, None)
@@ -202,14 +251,36 @@ class CharonBuilder:
                 if kind not in _SA_NAMING and not (kind == "net.packet" and "size" in f):
                     self.held[thread].append(ev)
                     return None
-                self.drop_held(thread)
+                if kind in _SELF_UID and "uid" in f and kind != "ike.reauthenticating":
+                    # logged in the context of the SA the job works for: the held lines are its
+                    d = self.for_uid(f["uid"], ev)
+                    self.held_fallback.pop(thread, None)
+                    for held in self.held.pop(thread):
+                        self.apply(d, held)
+                elif kind in _RESPONDER_START:  # `<peer> is initiating an IKE_SA` after the message parsed
+                    carried = self.held.pop(thread)
+                    self.held_fallback.pop(thread, None)
+                else:
+                    self.drop_held(thread)
             elif thread is not None and ev.group in _HOLD_GROUPS and thread not in self.ctx \
                     and thread not in self.pending and kind not in _SA_NAMING:
                 self.held[thread] = [ev]
                 return None
+        if kind == "ike.reauthenticating" and not self.tagged and isinstance(f.get("uid"), int) \
+                and f["uid"] not in self.by_uid:
+            if len(self.reauth_orphans) >= _ORPHANS_MAX:  # never hold without bound
+                self.reauth_orphans.clear()
+                self.reauth_successor.clear()
+            self.reauth_orphans[f["uid"]] = ev
+            self.reauth_thread[thread] = f["uid"]
+            self.ctx.pop(thread, None)
+            return None
         if kind in _START:
             self.end_packet_job(thread, f["uid"])
             d = self.for_uid(f["uid"], ev)
+            old = self.reauth_thread.pop(thread, None)
+            if old is not None and old in self.reauth_orphans and old != f["uid"]:
+                self.reauth_successor[old] = d
             prev = self.ctx.get(thread)
             if prev is not None and prev is not d and prev.neg.unique_id is not None and not prev.gave_up \
                     and not prev.neg.successor and _same_conn(prev, f.get("conn")):
@@ -230,6 +301,8 @@ class CharonBuilder:
         if kind in _RESPONDER_START:
             d = self.new_draft(None)
             self.bind(thread, d)
+            for held in carried:
+                self.apply(d, held)
             return d
         if kind == "net.packet" and "size" in f:
             if f.get("dir") == "in":  # a processing job starts on this thread
@@ -241,7 +314,11 @@ class CharonBuilder:
             if thread in self.pending:
                 self.pending[thread].append(ev)
                 return None
-            return self.ctx.get(thread) or self.by_endpoint(endpoint(f.get("dst")))
+            d = self.ctx.get(thread) or self.by_endpoint(endpoint(f.get("dst")))
+            if d is None and not self.tagged and f.get("dir") == "out" and endpoint(f.get("dst"))[0]:
+                d = self.new_draft(None)  # the excerpt starts inside this SA's life
+                self.ctx[thread] = d
+            return d
         if thread in self.pending:
             buffered = self.pending[thread]
             buffered.append(ev)
@@ -284,7 +361,10 @@ class CharonBuilder:
         """Held lines whose SA never showed: what names a peer goes there, the rest to the SA the
         thread worked for before (the best guess there is)."""
         fallback = self.held_fallback.pop(thread, None)
-        for ev in self.held.pop(thread, ()):
+        held = self.held.pop(thread, ())
+        if fallback is None and _has_message(held) and not any(self.by_peer_fact(ev, ev.kind or "") for ev in held):
+            fallback = self.open_for(held)  # a message job of an SA no line named (an excerpt)
+        for ev in held:
             d = self.by_peer_fact(ev, ev.kind or "") or fallback
             if d is not None:
                 self.apply(d, ev)
@@ -328,6 +408,9 @@ class CharonBuilder:
         self.ctx.clear()
         self.pending.clear()
         self.guess.clear()
+        self.reauth_orphans.clear()
+        self.reauth_thread.clear()
+        self.reauth_successor.clear()
 
     def start_successor(self, old: Draft, ev: Event, f: dict) -> None:
         """`initiating IKE_SA name[N]` logged in another SA's context: a rekey or reauth."""
@@ -445,6 +528,11 @@ class CharonBuilder:
         return negs
 
 
+def _has_message(events) -> bool:
+    """A `parsed`/`generating` IKE message among a job's lines (not only socket chatter)."""
+    return any(ev.kind == "enc.message" for ev in events)
+
+
 def _same_conn(d: Draft, conn) -> bool:
     """A rekeyed or reauthenticated IKE_SA keeps its connection: an SA of another connection
     (a stale thread context, another client's job) cannot be the one replaced."""
@@ -508,6 +596,12 @@ def _message(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
     msg = Message(exchange=exchange, mid=f.get("mid"), direction=direction, is_request=is_request,
                   payloads=payloads, ts=ev.ts, ref=ref(ev))
     d.add_message(msg)
+    if _past_init_message(exchange, f.get("mid"), payloads):
+        d.past_init = True
+        d.new_child_exchange(msg)
+    c = d.cur_child
+    if c is not None and c.exchange is None and not c.established and exchange in _CHILD_EXCHANGES:
+        c.exchange = exchange
     if direction is Direction.IN and d.last_in_packet is not None:
         packet, msg.size, src, dst = d.last_in_packet
         msg.src, msg.dst = ep_text(*src), ep_text(*dst)
@@ -518,6 +612,13 @@ def _message(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
             d.observe(ev, f"notify-{'received' if direction is Direction.IN else 'sent'}:{p[2:-1]}")
         if p.startswith("EAP/"):
             d.saw_eap = True
+
+
+def _past_init_message(exchange: str, mid, payloads: tuple[str, ...]) -> bool:
+    """A message only an SA past IKE_SA_INIT/IKE_AUTH (Main/Aggressive Mode) exchanges:
+    CREATE_CHILD_SA or Quick Mode (INFORMATIONAL ids are weighed once the input is read, see
+    charon_state.finish)."""
+    return exchange in ("CREATE_CHILD_SA", "QUICK_MODE")
 
 
 def _start(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
@@ -550,6 +651,7 @@ def _established(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
 def _rekeyed(b: CharonBuilder, d: Draft, ev: Event, f: dict) -> None:
     new = b.by_uid.get(f["uid"]) or b.new_draft(f["uid"])
     b.link(d, new, "rekey")
+    d.past_init = True
     new.established = True
     new.neg.ike_version = new.neg.ike_version or d.neg.ike_version
     new.neg.role = new.neg.role if new.neg.role is not Role.UNKNOWN else d.neg.role
@@ -582,6 +684,9 @@ def _selected(b, d, ev, f):
     ps.refs.append(ref(ev))
     if ps is d.neg.esp_proposals:
         d.last_esp = p
+        attempt = d.attempt_proposals()
+        attempt.selected = p
+        attempt.refs.append(ref(ev))
 
 
 def _proposal_list(which: str):
@@ -593,6 +698,10 @@ def _proposal_list(which: str):
             ps = _proposal_set(d, props[0])
             setattr(ps, which, list(props))
             ps.refs.append(ref(ev))
+            if ps is d.neg.esp_proposals:  # and to the CHILD_SA attempt they were logged for
+                attempt = d.attempt_proposals()
+                setattr(attempt, which, list(props))
+                attempt.refs.append(ref(ev))
     return handler
 
 
@@ -608,10 +717,27 @@ def _ike_unacceptable(b, d, ev, f):
 def _esp_unacceptable(b, d, ev, f):
     d.neg.esp_proposals.unacceptable = True
     d.neg.esp_proposals.refs.append(ref(ev))
+    attempt = d.attempt_proposals()
+    attempt.unacceptable = True
+    attempt.refs.append(ref(ev))
+
+
+def _esp_context(b, d) -> bool:
+    """`no acceptable proposal found` is about ESP: the SA is past IKE_SA_INIT, or the proposal
+    lists logged last for it were ESP's (a responder's CREATE_CHILD_SA in an excerpt)."""
+    if d.past_init:
+        return True
+    esp, ike = d.neg.esp_proposals.refs, d.neg.ike_proposals.refs
+    if not esp:
+        return False
+    if not ike:
+        return True
+    sign = -1 if b.summary.reversed else 1
+    return sign * esp[-1].line > sign * ike[-1].line
 
 
 def _no_acceptable(b, d, ev, f):
-    if d.neg.ike_proposals.selected is None:
+    if d.neg.ike_proposals.selected is None and not _esp_context(b, d):
         _ike_unacceptable(b, d, ev, f)
         d.observe(ev, "proposals-unacceptable")
     else:
@@ -701,6 +827,8 @@ def _child_established(b, d, ev, f):
     ts_l, ts_r = f.get("ts_l") or [], f.get("ts_r") or []
     c.ts_local, c.ts_remote = " ".join(ts_l) or None, " ".join(ts_r) or None
     c.proposal = c.proposal or d.last_esp
+    d.past_init = True  # (an IKEv2 CHILD_SA in IKE_AUTH: the IKE_SA is up too)
+    d.child_up(c)
     if not c.established:
         c.established, c.established_at = True, ev.ts
         old = next((o for o in d.neg.children if o is not c and o.name == c.name and o.established
@@ -715,6 +843,31 @@ def _child_closing(b, d, ev, f):
     c.closed_at = ev.ts
     c.spi_in = c.spi_in or hex8(f.get("spi_i"))
     c.spi_out = c.spi_out or hex8(f.get("spi_o"))
+
+
+def _child_state(b, d, ev, f):
+    """`CHILD_SA x{N} state change: CREATED => DESTROYING`: an attempt that never got installed."""
+    if f.get("from_state") == "CREATED" and f.get("to_state") == "DESTROYING":
+        c = d.child(f.get("child"), f.get("cuid"), ev)
+        if not c.established:
+            d.cur_child = c
+            d.child_failed(ev)
+
+
+def _child_failed(b, d, ev, f):
+    """`failed to establish CHILD_SA …` / `received X notify, no CHILD_SA built`."""
+    notify = f.get("notify")
+    d.child_failed(ev, notify if isinstance(notify, str) else None)
+
+
+def _child_detected_rekey(b, d, ev, f):
+    d.past_init = True
+
+
+def _restarting(b, d, ev, f):
+    """charon restarts CHILD_SAs / reinitiates only an established IKE_SA (a connecting one that
+    gave up logs `peer not responding, trying again` / `establishing IKE_SA failed`)."""
+    d.past_init = True
 
 
 def _child_rekeyed(b, d, ev, f):
@@ -802,6 +955,8 @@ def _fragment_count(b, d, ev, f):
 def _state(b, d, ev, f):
     if f.get("to_state") == "ESTABLISHED" and not d.established:
         d.established, d.established_at = True, ev.ts
+    if f.get("from_state") in ("ESTABLISHED", "REKEYING", "REKEYED"):
+        d.past_init = True
     if f.get("conn") and f["conn"] != "(unnamed)":
         d.neg.conn = f["conn"]
 
@@ -840,6 +995,10 @@ _HANDLERS = {
     "ike.vip_installing": _vip_installed,
     "child.establishing": _child_establishing, "child.established": _child_established,
     "child.closing": _child_closing, "child.rekeyed": _child_rekeyed,
+    "child.state_change": _child_state, "child.detected_rekey": _child_detected_rekey,
+    "ike.child_failed_keep": _child_failed, "ike.child_failed_close": _child_failed,
+    "ike.notify_no_child": _child_failed,
+    "ike.restarting_child": _restarting, "ike.reinitiating": _restarting,
     "ike.delete_ike": _delete_ike, "child.delete": _delete_child,
     "job.half_open": _half_open, "ike.deleted": _ike_deleted, "ike.deleting": _ike_deleted,
     "ike.destroying": _ike_deleted,

@@ -8,7 +8,7 @@ from ..parse.event import Event
 from .evidence import ep_text, ref
 from .retention import facts_of
 from .records import (
-    ChildSA, Direction, Message, Negotiation, Observation, Outcome, Role, Side, Stage,
+    ChildSA, Direction, Message, Negotiation, Observation, Outcome, ProposalSet, Role, Side, Stage,
 )
 
 # Observation code -> failure_reason (short, stable); the first fatal one names the failure.
@@ -52,6 +52,12 @@ _NOTIFY_REASONS = {
 _CHILD_FAILURES = {"child-failed", "child-failed-ike-closed", "ts-unacceptable", "esp-proposals-unacceptable",
                    "sad-install-failed", "spd-install-failed", "no-vip", "pool-full"}
 _TIMEOUTS = {"half-open-timeout", "retransmit-giveup", "peer-not-responding", "dpd-timeout"}
+_CHILD_EXCHANGES = {"IKE_AUTH", "CREATE_CHILD_SA", "QUICK_MODE"}
+# notifies a sender answers by retrying the same exchange (INVALID_KE_PAYLOAD: with the requested
+# group): once the retry was sent, the outcome is what the retry gets
+_RETRIED_NOTIFIES = {"INVAL_KE"}
+_CHILD_ERROR_NOTIFIES = {"NO_PROP", "TS_UNACCEPT", "INVAL_KE", "SINGLE_PAIR", "NO_ADD_SAS", "INT_ADDR_FAIL",
+                         "FAIL_CP_REQ", "TEMP_FAIL", "NO_CHILD_SA"}
 
 
 @dataclass(slots=True)
@@ -70,6 +76,12 @@ class Draft:
     installs_vip: bool = False
     admin_delete: bool = False
     gave_up: bool = False
+    # the excerpt shows the SA past IKE_SA_INIT/IKE_AUTH without its establishment (it begins later):
+    # CREATE_CHILD_SA / Quick Mode, INFORMATIONAL with message id > 1, ESTABLISHED => ..., a CHILD_SA
+    # up or restarted after a give-up (charon restarts children only of established SAs)
+    past_init: bool = False
+    cur_child: ChildSA | None = None  # the CHILD_SA attempt in progress (or the last one)
+    attempt: ProposalSet | None = None  # ESP/AH proposal lists logged for the attempt in progress
     peer_user: str | None = None
     requested_local_id: str | None = None
     last_esp: str | None = None
@@ -147,10 +159,61 @@ class Draft:
             if uid is not None and c.uid == uid:
                 break
         else:
+            c = self.cur_child
+            if c is not None and c.uid is None and c.name is None and not c.established:
+                c.name, c.uid = name, uid  # the failed attempt logged before it was named
+                c.refs.append(ref(ev))
+                return c
             c = ChildSA(name=name, uid=uid)
             self.neg.children.append(c)
+            if not c.established and not c.failed:
+                self.begin_attempt(c)
         c.refs.append(ref(ev))
         return c
+
+    def begin_attempt(self, c: ChildSA) -> None:
+        """c is the CHILD_SA negotiated now. ESP proposal lists logged before it was named and not
+        attached to an earlier attempt (a responder logs them before the CHILD_SA) are its own."""
+        prev = self.cur_child
+        if self.attempt is not None and (prev is None or self.attempt is not prev.proposals):
+            c.proposals = self.attempt
+        else:
+            self.attempt = c.proposals
+        self.cur_child = c
+        last = self.neg.messages[-1] if self.neg.messages else None
+        # a responder names the CHILD_SA after the request it parsed; an initiator before its request
+        if c.exchange is None and last is not None and last.exchange in _CHILD_EXCHANGES \
+                and last.direction is Direction.IN and last.is_request:
+            c.exchange = last.exchange
+
+    def attempt_proposals(self) -> ProposalSet:
+        """The ESP proposal set of the CHILD_SA attempt in progress (unattached until it is named)."""
+        if self.attempt is None:
+            self.attempt = ProposalSet()
+        return self.attempt
+
+    def child_up(self, c: ChildSA) -> None:
+        """c is established: lists logged from now on are another attempt's."""
+        if self.cur_child is c or self.attempt is c.proposals:
+            self.attempt = None
+
+    def new_child_exchange(self, msg: Message) -> None:
+        """A CREATE_CHILD_SA / Quick Mode request: after a concluded attempt, a new one begins."""
+        c = self.cur_child
+        if msg.is_request and msg.exchange in ("CREATE_CHILD_SA", "QUICK_MODE") \
+                and (c is None or c.established or c.failed) and (c is None or self.attempt is c.proposals):
+            self.attempt = None
+
+    def child_failed(self, ev: Event, reason: str | None = None) -> None:
+        c = self.cur_child
+        if c is None or c.established or (c.failed and self.attempt is not c.proposals):
+            # an attempt no line named (a responder at level 1): record it, with its proposals
+            c = ChildSA(name=None, uid=None)
+            self.neg.children.append(c)
+            self.begin_attempt(c)
+        c.failed = True
+        c.failure_reason = c.failure_reason or reason
+        c.refs.append(ref(ev))
 
     def delete_reason(self, direction: Direction) -> str | None:
         codes = {o.code for o in self.neg.observations}
@@ -234,23 +297,24 @@ def finish(d: Draft, newest_first: bool = False) -> Negotiation:
         n.role = Role.RESPONDER if (first.direction is Direction.IN) == first.is_request else Role.INITIATOR
     if n.ike_version == 1 and n.mode is None:
         n.mode = "aggressive" if any(m.exchange == "AGGRESSIVE" for m in n.messages) else "main"
-    codes = [o.code for o in n.observations]
+    codes = [o.code for o in _settled(n, sign)]
     for c in n.children:
         if c.proposal is None and c.established:
             c.proposal = n.esp_proposals.selected
     child_up = any(c.established for c in n.children)
     auth_rejected = any(c in ("notify-received:AUTH_FAILED", "notify-sent:AUTH_FAILED") for c in codes) or \
         any(a.ok is False for a in n.auth)
+    child_codes = [c for c in codes if c in _CHILD_FAILURES or c.startswith("notify")]
     if n.successor:
         n.outcome = Outcome.REKEYED
-    elif d.established:
+    elif d.established or d.past_init or _informational_after_auth(n):
         child_failed = not child_up and any(c in _CHILD_FAILURES or c.startswith("notify-no-child:") for c in codes)
         if auth_rejected:
             n.outcome, n.failed_stage = Outcome.FAILED, Stage.IKE_AUTH
             n.failure_reason = "AUTHENTICATION_FAILED"
         elif child_failed:
-            n.outcome, n.failed_stage = Outcome.FAILED, Stage.CHILD_SA if n.ike_version != 1 else Stage.QUICK_MODE
-            n.failure_reason = _reason([c for c in codes if c in _CHILD_FAILURES or c.startswith("notify")])
+            n.outcome, n.failed_stage = Outcome.FAILED, _child_stage(d)
+            n.failure_reason = _reason(child_codes)
         elif any(c in ("retransmit-giveup", "dpd-timeout") for c in codes):
             n.outcome, n.failed_stage, n.failure_reason = Outcome.TIMED_OUT, Stage.ESTABLISHED, "DPD_TIMEOUT"
         elif d.deleted:
@@ -259,6 +323,8 @@ def finish(d: Draft, newest_first: bool = False) -> Negotiation:
             n.outcome = Outcome.ESTABLISHED
     else:
         stage = _stage(d)
+        if stage is Stage.IKE_SA_INIT and auth_rejected and n.ike_version != 1:
+            stage = Stage.IKE_AUTH  # (an excerpt from the failed authentication on: IKEv2 authenticates there)
         reason = _reason(codes)
         if any(c in _TIMEOUTS for c in codes) and reason in (None, "HALF_OPEN_TIMEOUT", "PEER_NOT_RESPONDING", "DPD_TIMEOUT"):
             n.outcome, n.failed_stage, n.failure_reason = Outcome.TIMED_OUT, stage, reason
@@ -270,7 +336,59 @@ def finish(d: Draft, newest_first: bool = False) -> Negotiation:
         else:
             n.outcome = Outcome.UNKNOWN
             n.failed_stage = None
+    for c in n.children:
+        if c.failed and c.failure_reason is None:
+            c.failure_reason = _reason(child_codes)
     return n
+
+
+def _informational_after_auth(n: Negotiation) -> bool:
+    """An IKEv2 INFORMATIONAL exchange with message id > 1 (0 and 1 are IKE_SA_INIT and IKE_AUTH)
+    beyond every IKE_AUTH id logged (EAP rounds) whose messages carry no AUTH_FAILED (the
+    initiator reports a failed IKE_AUTH in one): the SA was established before the excerpt."""
+    if n.ike_version == 1:
+        return False
+    auth_mids = [m.mid for m in n.messages if m.exchange == "IKE_AUTH" and isinstance(m.mid, int)]
+    last_auth = max(auth_mids, default=1)
+    info = {}
+    for m in n.messages:
+        if m.exchange == "INFORMATIONAL" and isinstance(m.mid, int) and m.mid > last_auth:
+            info[m.mid] = info.get(m.mid, False) or "N(AUTH_FAILED)" in m.payloads
+    return any(not failed for failed in info.values())
+
+
+def _settled(n: Negotiation, sign: int) -> list[Observation]:
+    """The observations that can decide the outcome: a notify the sender answered by retrying the
+    exchange (INVALID_KE_PAYLOAD, then a new request with the requested group) settled nothing."""
+    out = []
+    for o in n.observations:
+        kind, _, notify = o.code.partition(":")
+        if kind == "notify-received" and notify in _RETRIED_NOTIFIES:
+            at = sign * o.ref.line
+            exchange = next((m.exchange for m in n.messages if m.ref.line == o.ref.line), None)
+            if any(m.direction is Direction.OUT and m.is_request and sign * m.ref.line > at
+                   and (exchange is None or m.exchange == exchange) for m in n.messages):
+                continue
+        out.append(o)
+    return out
+
+
+def _child_stage(d: Draft) -> Stage:
+    """Where a CHILD_SA failed: its CREATE_CHILD_SA exchange, Quick Mode (IKEv1) or IKE_AUTH."""
+    n = d.neg
+    if n.ike_version == 1:
+        return Stage.QUICK_MODE
+    failed = [c for c in n.children if c.failed]
+    exchange = next((c.exchange for c in reversed(failed) if c.exchange), None)
+    if exchange is None:
+        carrying = [m.exchange for m in n.messages
+                    if any(p.startswith("N(") and p[2:-1] in _CHILD_ERROR_NOTIFIES for p in m.payloads)]
+        exchange = carrying[-1] if carrying else None
+    if exchange is None:
+        exchanges = {m.exchange for m in n.messages}
+        if "CREATE_CHILD_SA" in exchanges and "IKE_AUTH" not in exchanges:
+            exchange = "CREATE_CHILD_SA"
+    return Stage.CREATE_CHILD_SA if exchange == "CREATE_CHILD_SA" else Stage.CHILD_SA
 
 
 def side_of(negs: list[Negotiation], assigns_vip: bool = False, installs_vip: bool = False) -> Side:

@@ -38,7 +38,8 @@ class Stage(Enum):
     IKE_SA_INIT = "IKE_SA_INIT"
     IKE_AUTH = "IKE_AUTH"
     EAP = "EAP"
-    CHILD_SA = "CHILD_SA"  # CHILD_SA creation inside IKE_AUTH or CREATE_CHILD_SA
+    CHILD_SA = "CHILD_SA"  # CHILD_SA creation inside IKE_AUTH (or an exchange the log does not show)
+    CREATE_CHILD_SA = "CREATE_CHILD_SA"  # a CREATE_CHILD_SA exchange (new/rekeyed CHILD_SA) of an IKEv2 SA past IKE_AUTH
     MAIN_MODE = "MAIN_MODE"
     AGGRESSIVE_MODE = "AGGRESSIVE_MODE"
     XAUTH = "XAUTH"
@@ -133,6 +134,12 @@ class ChildSA:
     closed_at: float | None = None
     rekeyed_from: int | None = None  # uid of the CHILD_SA this one replaced
     refs: list[EventRef] = field(default_factory=list)
+    # the attempt that created it: the exchange it was negotiated in ('IKE_AUTH', 'CREATE_CHILD_SA',
+    # 'QUICK_MODE'; None: not logged), the ESP/AH proposal lists logged for it, and how it failed
+    exchange: str | None = None
+    proposals: ProposalSet = field(default_factory=ProposalSet)
+    failed: bool = False
+    failure_reason: str | None = None  # 'NO_PROPOSAL_CHOSEN', 'TS_UNACCEPTABLE', ... (None: not failed / unknown)
 
 
 @dataclass(slots=True)

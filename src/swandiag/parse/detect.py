@@ -1,6 +1,7 @@
 """Which log format an input is, from its first lines."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .event import LogFormat
@@ -98,8 +99,34 @@ def newest_first(guess: FormatGuess, lines: list[str]) -> bool:
                 stamps.append(ts)
     down = sum(1 for a, b in zip(stamps, stamps[1:]) if b < a)
     up = sum(1 for a, b in zip(stamps, stamps[1:]) if b > a)
+    if not down and not up:  # one second throughout: charon's own order of lines decides
+        down, up = _message_order(lines)
     # a short paste may span only two or three seconds: never going up is enough then
     return (down >= 3 and down > 3 * up) or (down >= 1 and up == 0)
+
+
+# charon prints these one right after the other on one thread: (first, then)
+_SEQUENCES = (("received packet: ", "parsed "), ("generating ", "sending packet: "))
+_THREAD = re.compile(r"(?<![\w\[])(\d{2,3})\[[A-Z]{3}")
+
+
+def _message_order(lines: list[str]) -> tuple[int, int]:
+    """(backward, forward) votes from pairs of lines charon always writes in one order."""
+    back = fwd = 0
+    recent: list[tuple[str | None, str]] = []  # (thread, text) of the last few lines
+    for line in lines:
+        m = _THREAD.search(line[:120])
+        thread = m.group(1) if m else None
+        for first, then in _SEQUENCES:
+            for t, text in recent:
+                if t != thread:
+                    continue
+                if then in line and first in text:
+                    fwd += 1
+                elif first in line and then in text:
+                    back += 1
+        recent = [*recent[-2:], (thread, line)]
+    return back, fwd
 
 
 def sniff(lines: list[bytes] | list[str]) -> FormatGuess:
@@ -140,7 +167,37 @@ def sniff(lines: list[bytes] | list[str]) -> FormatGuess:
     width = _wrap_of(best, text)
     if width:
         best.details["_wrap"] = width
+    else:
+        cut = _cut_of(best, text)
+        if cut:
+            best.details["_cut"] = best.details["terminal_width"] = cut
+            # a copy of a terminal window pads its lines with blanks: only text reaching the edge was cut
+            best.details["_cut_padded"] = 2 * sum(1 for x in text if len(x) == cut) > len(text)
     return best
+
+
+def _cut_of(guess: FormatGuess, text: list[str]) -> int | None:
+    """The width a terminal or pager cut these lines at (`journalctl | more` in a 108-column
+    window): no line is longer, several are exactly that long, and what follows them is not a
+    line of the format (the rest of the cut one, mid-word). A copy from a terminal window pads
+    every line with blanks to its width: the text, not the padding, reaches the edge. None if
+    the lines are not cut."""
+    from . import formats
+
+    lengths = [len(x.rstrip()) for x in text]
+    width = max(lengths, default=0)
+    at = [i for i, n in enumerate(lengths) if n == width and i + 1 < len(text)]
+    blank = [i for i, n in enumerate(lengths) if n < width == len(text[i]) and i + 1 < len(text)]
+    if 2 * len(blank) <= len(text):  # not a padded copy: a line cut at a blank ends in it
+        at += blank
+    if width < 60 or len(at) < 2:
+        return None
+    try:
+        parser = formats.parser_for(guess.format, guess.details)
+        rejected = sum(1 for i in at if text[i + 1].strip() and parser.parse(text[i + 1]) is None)
+    except Exception:  # noqa: BLE001 - a sniffer must never take the run down
+        return None
+    return width if rejected * 3 >= len(at) * 2 else None
 
 
 def _wrap_of(guess: FormatGuess, text: list[str]) -> int | None:
@@ -154,3 +211,16 @@ def _wrap_of(guess: FormatGuess, text: list[str]) -> int | None:
         return wrap_width(text, parser.parse)
     except Exception:  # noqa: BLE001 - a sniffer must never take the run down
         return None
+
+
+# pluto (libreswan, Openswan, strongSwan 4's IKEv1 daemon): `pluto[21609]: …`, and pluto.log's
+# state lines `"conn"[1] 192.0.2.1 #10: …` (stdlib re on the sniff sample only)
+_PLUTO = re.compile(r'(?:\bpluto(?:\[\d+\])?: |^[^"]{0,40}"[^"\s]{1,60}"(?:\[\d+\])?(?: \S+)? #\d+: )')
+
+
+def foreign_daemon(lines: list[str]) -> str | None:
+    """Another IKE daemon's log, named for the user, if a fifth of the sample is its lines."""
+    body = [x for x in lines if x.strip()]
+    if body and sum(1 for x in body if _PLUTO.search(x[:200])) * 5 >= len(body):
+        return "pluto (libreswan, Openswan or strongSwan 4's IKEv1 daemon)"
+    return None

@@ -61,6 +61,11 @@ def config_lines(fmt: LogFormat, details: dict, groups: dict[str, int]) -> list[
         section = "charon.syslog.daemon"
     elif fmt is LogFormat.SWANCTL_LOG:
         return ["swanctl --log only shows levels 0-1: read the daemon's own log (filelog/syslog/journal) instead"]
+    elif fmt is LogFormat.SWANCTL_CONTROL:
+        return ["run swanctl --initiate with --loglevel 2 (it prints up to level 1 by default), "
+                "or read the daemon's own log (filelog/syslog/journal)"]
+    elif fmt is LogFormat.STROKE:
+        return ["ipsec up only shows levels 0-1: read the daemon's own log (filelog/syslog/journal) instead"]
     else:
         section = "charon.filelog.<name>"
     return [f"{section}.{g.lower()} = {lvl}" for g, lvl in missing]

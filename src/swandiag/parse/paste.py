@@ -17,8 +17,40 @@ _MIN_SHARE = 0.8  # share of the sample's non-empty lines that must carry a deco
 
 def is_journal_marker(line: str) -> bool:
     """journalctl's own lines: `-- Logs begin at … --`, `-- Boot <id> --`, `-- No entries --`,
-    `-- Reboot --`, `-- Journal begins at … --` (never log messages)."""
-    return line.startswith("-- ") and line.rstrip().endswith(" --")
+    `-- Reboot --`, `-- Journal begins at … --`, and the unit's state that `systemctl status`
+    prints above its journal lines (never log messages)."""
+    return (line.startswith("-- ") and line.rstrip().endswith(" --")) or is_systemctl_status(line)
+
+
+_STATUS_FIELDS = ("Loaded:", "Active:", "Process:", "Main PID:", "Status:", "Tasks:", "Memory:", "CPU:", "CGroup:",
+                  "Docs:", "TriggeredBy:", "Drop-In:", "Invocation:", "IP:", "IO:", "Mem peak:")
+
+
+def is_systemctl_status(line: str) -> bool:
+    """`● strongswan.service - strongSwan IPsec …`, `   Active: active (running) since …`,
+    `           └─63658 /usr/sbin/charon-systemd` (systemctl status, above the journal lines)."""
+    if line[:2] in ("\u25cf ", "\u25cb ", "\u00d7 ") and (".service" in line or ".socket" in line):
+        return True
+    body = line.lstrip(" ")
+    if len(line) - len(body) < 1:
+        return False
+    return body.startswith(_STATUS_FIELDS) or body[:2] in ("\u2514\u2500", "\u251c\u2500", "\u2502 ")
+
+
+def is_prompt(line: str) -> bool:
+    """A shell prompt with the command a user ran before pasting its output: `$ ipsec up x`,
+    `root@gw:~# swanctl --initiate …`, `[root@gw ~]# sudo ipsec up x`."""
+    for mark in ("$ ", "# ", "% "):
+        k = line.find(mark, 0, 80)
+        if k < 0:
+            continue
+        head, cmd = line[:k], line[k + 2:].lstrip()
+        if cmd.startswith("sudo "):
+            cmd = cmd[5:].lstrip()
+        if cmd.startswith(("ipsec ", "swanctl ", "charon-cmd", "strongswan ")) and (
+                not head or head.endswith(("~", "]", "/")) or "@" in head or ":" in head):
+            return True
+    return False
 
 
 def is_journal_catalog(line: str) -> bool:

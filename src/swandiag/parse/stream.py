@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from ..analysis import InputSummary, UnrecognisedLine
 from ..ingest.reader import Block, read_blocks
 from ..ingest.records import InputSpec, ReadStats
 from . import levels as _levels
-from .detect import SNIFF_LINES, FormatGuess, sniff
+from .detect import SNIFF_LINES, FormatGuess, foreign_daemon, prepare, sniff
 from .event import Daemon, Event, LogFormat
 from .formats.base import END_OF_INPUT, HOLD
 from .paste import continues, is_journal_marker, join
@@ -61,6 +62,7 @@ class ParsedInput:
         self._blocks = read_blocks(spec, self.stats, self._digest)
         self._head: list[Block] = []
         self._problems: list[str] = []
+        self._foreign: str | None = None  # another IKE daemon's log (detect.foreign_daemon)
         self._used = False
         self._guess = self._sniff()
 
@@ -74,6 +76,7 @@ class ParsedInput:
                 break
         override = _keyed(getattr(self.options, "format_override", {}) or {}, self.spec)
         guess = sniff(sample)
+        self._foreign = foreign_daemon(prepare(sample)[0])
         if override:
             try:
                 forced = LogFormat(override)
@@ -175,6 +178,8 @@ class ParsedInput:
         strip = self._guess.details.get("_decoration") or None
         strip = strip.strip if strip is not None else None
         wrap = self._guess.details.get("_wrap")  # width a mail client hard-wrapped lines at
+        cut = self._guess.details.get("_cut")  # width a terminal cut lines at (mid-word)
+        padded = bool(self._guess.details.get("_cut_padded"))
         n_wrapped = 0
         regions: list[str] = []  # "LINE format" where a pasted excerpt of another format starts
         cur_fmt = fmt
@@ -203,6 +208,7 @@ class ParsedInput:
             token_table, tag_table = tokens.table, tags.table  # (cleared in place, never replaced)
         proofs = _Proofs(groups, tokens)
         look = proofs.look
+        lifecycle = s.daemon_events
         ptk = None  # time key of the previous fast-path line (its `ts` is still valid)
         fth = None  # thread of the last fast-path event (the parser's hex-dump state)
         ts = None
@@ -262,8 +268,10 @@ class ParsedInput:
                         append(_Event(index, lineno, off, ts, line, _CHARON, None, None, fth, group, level, name, sid))
                         off += pl + tl + len(line)
                         lineno += 1
-                        if chk:  # this token's lines may still prove a level or a negotiation
-                            look(line, group, level)
+                        # this token's lines may still prove a level or a negotiation, or tell
+                        # of the daemon's start and end
+                        if chk and look(line, group, level) and len(lifecycle) < DAEMON_EVENTS_MAX:
+                            lifecycle.append(out[-1])
                         continue
                     # ---- line by line: every other format, and what the fast pattern left
                     pending = out[-1] if out else None
@@ -339,7 +347,8 @@ class ParsedInput:
                                 span.add(ts)
                             if group is not None and daemon is _CHARON:
                                 _note_level(groups, group, level)
-                            look(msg, group, level)
+                            if look(msg, group, level) and daemon is _CHARON and len(lifecycle) < DAEMON_EVENTS_MAX:
+                                lifecycle.append(ev)
                             if daemon is _RACOON and group is not None:
                                 racoon_levels.add(group)
                             if host and host_seen is None:
@@ -364,6 +373,11 @@ class ParsedInput:
                         n_cont += 1
                     elif wrap and pending is not None and _wrapped(block, lineno - base, strip, line, wrap, True):
                         _rejoin(pending, line)  # the rest of a line a mail client wrapped
+                        pending.nlines += 1
+                        n_cont += 1
+                        n_wrapped += 1
+                    elif cut and pending is not None and _cut_before(block, lineno - base, strip, cut, padded):
+                        _splice(pending, line)  # the rest of a line a terminal cut
                         pending.nlines += 1
                         n_cont += 1
                         n_wrapped += 1
@@ -448,6 +462,9 @@ class ParsedInput:
         s = self.summary
         if st.lines == 0 and not st.problems:
             out.append(f"{name}: empty input")
+        if self._foreign:
+            out.append(f"{name}: lines of {self._foreign}: swandiag reads strongSwan's charon (5.x, 6.x), racoon "
+                       "and Apple's VPN clients, not these")
         elif s.format is LogFormat.UNKNOWN and st.lines:
             out.append(f"{name}: not a log format swandiag knows ({st.lines} lines unrecognised)")
         if st.long_lines:
@@ -490,6 +507,25 @@ def _wrapped(block: Block, i: int, strip, line: str, width: int, indented: bool 
         prev = strip(prev)
     # lines the parser rejected (indented=True) cannot be racoon's dump rows, which it takes
     return continues(prev, line, width, indented) and (indented or not is_hex_dump(line))
+
+
+def _cut_before(block: Block, i: int, strip, width: int, padded: bool) -> bool:
+    """Was the physical line before this one cut at the terminal's `width`? (A line cut at a
+    blank ends in it; in a padded copy of a terminal window only text reaching the edge tells.)"""
+    if i <= 0:
+        return False
+    prev = block.lines[i - 1]
+    if strip is not None:
+        prev = strip(prev)
+    return len(prev.rstrip()) == width or (not padded and len(prev) == width)
+
+
+def _splice(ev: Event, part: str) -> None:
+    """Undo a terminal's cut: it broke the line anywhere, even mid-word, and removed nothing."""
+    if ev.cont:
+        ev.cont[-1] += part
+    else:
+        ev.text += part
 
 
 def is_hex_dump(line: str) -> bool:
@@ -571,11 +607,22 @@ def _note_level(groups: dict[str, int], group: str, level: int | None) -> None:
         groups[group] = 1
 
 
+# Literal bits of the daemon lifecycle messages (charon.c and its siblings, plugin_loader.c, the
+# starter's invokecharon.c): a line holding one is kept as a daemon event. They come on DMN
+# and LIB lines, or on lines without a group (the starter, journal text); the fast path's tokens
+# of those groups always look (_Tokens.decode).
+_LIFECYCLE = re.compile(r"critical (?:signal|plugin)| - aborting |too long to start|has died -- restart"
+                        r"| has quit: |refused to be started| already running \('|integrity check of "
+                        r"|failed to load|^thread \d+ received \d+$")
+LIFECYCLE_GROUPS = frozenset({"DMN", "LIB"})
+DAEMON_EVENTS_MAX = 50  # a restart loop repeats the same lines
+
+
 class _Proofs:
     """What an input's messages prove while it is read: a group's level (marker messages,
     levels.MARKERS, on lines whose level is not printed), that it holds a negotiation, that an
     IKE packet reached the daemon. Each proof changes what the fast path's tokens still have
-    to look at (_Tokens.watch)."""
+    to look at (_Tokens.watch). `look` also says whether a line is a daemon lifecycle message."""
 
     __slots__ = ("groups", "tokens", "markers", "negotiating", "received")
 
@@ -588,7 +635,8 @@ class _Proofs:
         if tokens is not None:
             tokens.watch(True, self.markers)
 
-    def look(self, msg: str, group: str | None, level: int | None) -> None:
+    def look(self, msg: str, group: str | None, level: int | None) -> bool:
+        """Take in what this message proves; True for a daemon lifecycle message."""
         changed = False
         if (level is None or group is None) and msg[:4] in self.markers:
             markers = _infer_level(msg, self.markers, self.groups, group)
@@ -600,6 +648,7 @@ class _Proofs:
             self.received = changed = True
         if changed and self.tokens is not None:
             self.tokens.watch(not (self.negotiating and self.received), self.markers)
+        return (group is None or group in LIFECYCLE_GROUPS) and _LIFECYCLE.search(msg) is not None
 
 
 class _Span:
@@ -656,7 +705,7 @@ class _Tokens:
         _note_level(self.groups, group, level)
         if len(self.table) > 4096:
             self.table.clear()
-        check = self.always or (level is None and group in self.marker_groups)
+        check = self.always or (level is None and group in self.marker_groups) or group in LIFECYCLE_GROUPS
         v = self.table[token] = (int(token[:b]), group, level, self.lead + len(token) + 3, check)
         return v
 

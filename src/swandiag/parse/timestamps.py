@@ -28,6 +28,9 @@ _FORMATS = (
     "%Y/%m/%d %H:%M:%S",
     "%m/%d/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%y %I:%M:%S %p",  # old macOS Console exports: 1/20/16 3:08:02.674 PM
+    "%m/%d/%Y %I:%M:%S %p",
+    "%H:%M:%S%z",  # Console.app copies: 11:19:15.371532-0700
     "%H:%M:%S",
 )
 _MAX_CACHE = 50_000
@@ -161,15 +164,16 @@ class Clock:
         return dt.timestamp()
 
     def _yearless(self, text: str, fmt: str) -> float | None:
-        if fmt == "%H:%M:%S":  # time of day only: the reference day
-            t = _dt.datetime.strptime(text, fmt).time()
-            day = _dt.datetime.fromtimestamp(self.ref, self.tz).date()
-            return self._to_epoch(_dt.datetime.combine(day, t))
+        if fmt.startswith("%H:%M:%S"):  # time of day only: the reference day (in the stamp's zone)
+            t = _dt.datetime.strptime(text, fmt)
+            day = _dt.datetime.fromtimestamp(self.ref, t.tzinfo or self.tz).date()
+            return self._to_epoch(_dt.datetime.combine(day, t.timetz()))
         if self.year is None:
             ref = _dt.datetime.fromtimestamp(self.ref, self.tz)
-            probe = _dt.datetime.strptime(f"{ref.year} {text}", f"%Y {fmt}")
+            probe = _dt.datetime.strptime(f"{_leap_or(ref.year, text)} {text}", f"%Y {fmt}")
             # a first stamp after the reference (+2 days of slack) belongs to last year
-            self.year = ref.year - 1 if probe - ref.replace(tzinfo=None) > _dt.timedelta(days=2) else ref.year
+            self.year = (_leap_or(ref.year - 1, text) if probe - ref.replace(tzinfo=None) > _dt.timedelta(days=2)
+                         else probe.year)
             self._last_month = probe.month
         dt = _dt.datetime.strptime(f"{self.year} {text}", f"%Y {fmt}")
         if dt.month < self._last_month - 6 and not self.newest_first:  # Dec → Jan: New Year
@@ -182,3 +186,13 @@ class Clock:
             dt = dt.replace(year=self.year)
         self._last_month = dt.month
         return self._to_epoch(dt)
+
+
+def _leap_or(year: int, text: str) -> int:
+    """`year`, or the last leap year before it for a year-less Feb 29 (a log of that day was
+    written in a leap year)."""
+    if "Feb 29" not in text and "Feb  29" not in text:
+        return year
+    while not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        year -= 1
+    return year

@@ -124,6 +124,25 @@ class InputFacts:
     text: str  # the cited line's gist
     side: str  # of its negotiations; 'gateway' when it has none (a daemon nobody reached answers no one)
     facts: dict[str, Any] = field(default_factory=dict)  # {fact.input}, {fact.window} …
+    # the daemon did not run (start failure, crash: an event of FAILURE_KINDS in its log); a log
+    # of a daemon that never ran says nothing about IKE packets (no-ike-traffic)
+    daemon_failed: bool = False
+    daemon_events: list["DaemonEvent"] = field(default_factory=list)  # its DAEMON_KINDS events
+
+
+@dataclass(slots=True)
+class DaemonEvent:
+    """A daemon lifecycle message outside any negotiation (`on = "run"`, `items = "daemon_events"`):
+    a start failure, a crash, the starter giving up on the daemon, a plugin that did not load."""
+
+    input: str
+    kind: str  # template id (DAEMON_KINDS)
+    text: str
+    group: str | None
+    loc: Loc  # what a finding cites
+    side: str  # of its input (InputFacts.side)
+    failure: bool  # one of FAILURE_KINDS: the daemon did not start or died
+    facts: dict[str, Any] = field(default_factory=dict)  # the template's facts + {fact.input}, {fact.line}
 
 
 @dataclass(slots=True)
@@ -132,6 +151,17 @@ class RunFacts:
 
     inputs: list[InputFacts]
     negotiations: list[Negotiation]
+    daemon_events: list[DaemonEvent] = field(default_factory=list)  # of every log input, in input order
+
+
+# Daemon lifecycle templates (template_data/charon.toml `dmn.*`/`lib.*`, starter.toml): the
+# daemon did not start or died (FAILURE_KINDS), or a plugin did not load (context for them).
+FAILURE_KINDS = frozenset({
+    "dmn.init_failed", "dmn.integrity_failed", "dmn.already_running", "dmn.crash_signal",
+    "lib.critical_feature_unmet", "lib.critical_feature_failed", "lib.critical_features_failed",
+    "lib.critical_plugin_failed", "starter.start_timeout", "starter.refused", "starter.died", "starter.quit",
+})
+DAEMON_KINDS = FAILURE_KINDS | {"dmn.thread_signal", "lib.plugin_load_failed"}
 
 
 def run_facts(analysis: Analysis, shared: dict[Any, Any]) -> RunFacts:
@@ -140,9 +170,13 @@ def run_facts(analysis: Analysis, shared: dict[Any, Any]) -> RunFacts:
         return got[2]
     per_input = by_input(analysis, shared)
     inputs = []
+    everything: list[DaemonEvent] = []
     for i, summary in enumerate(analysis.inputs):
         if summary.kind != "log":
             continue
+        side = _majority_side(per_input.get(i, ()))
+        lifecycle = _daemon_events(summary, side)
+        everything.extend(lifecycle)
         span = (summary.last - summary.first) if summary.first is not None and summary.last is not None else 0.0
         window = (f"{_clock(summary.first)} to {_clock(summary.last)} UTC ({span:.0f} s)" if span else "?")
         daemon = getattr(summary.daemon, "value", summary.daemon)
@@ -153,11 +187,31 @@ def run_facts(analysis: Analysis, shared: dict[Any, Any]) -> RunFacts:
             ike_traffic=summary.ike_traffic, loc=Loc(summary.spec.name, summary.started_line or 1),
             text=((f"{daemon or 'daemon'} {summary.daemon_version or ''} started; " if summary.started_line else "")
                   + f"log covers {window}, {len(per_input.get(i, ()))} negotiation(s)").replace("  ", " "),
-            side=_majority_side(per_input.get(i, ())),
-            facts={"input": summary.spec.name, "window": window, "daemon_version": summary.daemon_version or "?"}))
-    facts = RunFacts(inputs, list(analysis.negotiations))
+            side=side,
+            facts={"input": summary.spec.name, "window": window, "daemon_version": summary.daemon_version or "?"},
+            daemon_failed=any(e.failure for e in lifecycle), daemon_events=lifecycle))
+    facts = RunFacts(inputs, list(analysis.negotiations), everything)
     shared["run_facts"] = (analysis, len(analysis.negotiations), facts)
     return facts
+
+
+def _daemon_events(summary: InputSummary, side: str) -> list[DaemonEvent]:
+    """The daemon lifecycle events of one log input (the parse stage keeps them aside: they
+    belong to no negotiation), as the templates name them."""
+    from ..parse.templates import classify
+
+    name = summary.spec.name
+    out: list[DaemonEvent] = []
+    for ev in summary.daemon_events:
+        kind = classify(ev)
+        if kind not in DAEMON_KINDS:
+            continue
+        text = ev.text.strip()
+        facts = dict(ev.facts or {})
+        facts.update(input=name, line=text, at=f"{name}:{ev.line}")
+        out.append(DaemonEvent(input=name, kind=kind, text=text, group=ev.group, loc=Loc(name, ev.line),
+                               side=side, failure=kind in FAILURE_KINDS, facts=facts))
+    return out
 
 
 def _majority_side(negs: Any) -> str:

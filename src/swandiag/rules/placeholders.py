@@ -30,6 +30,44 @@ def _join(items) -> str | None:
     return ", ".join(items) if items else None
 
 
+# a key exchange transform in strongSwan's proposal notation (%P): MODP_2048, ECP_256, CURVE_25519,
+# ECP_256_BP, ML_KEM_768, and strongSwan 6's additional ones (KE1_ML_KEM_768)
+_KE = regex.compile(r"^(?:KE[1-7]_)?(?:MODP|ECP|CURVE|ML_KEM|NTRU|NEWHOPE|BRAINPOOL)_")
+
+
+def _split_ke(proposal: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """'ESP:AES_GCM_16_128/MODP_2048/NO_EXT_SEQ' -> ('ESP', ('AES_GCM_16_128', 'NO_EXT_SEQ'), ('MODP_2048',))."""
+    proto, _, rest = str(proposal).partition(":")
+    algs, kes = [], []
+    for t in rest.split("/"):
+        (kes if _KE.match(t, timeout=REGEX_TIMEOUT) else algs).append(t)
+    return proto, tuple(algs), tuple(kes)
+
+
+def esp_dh_difference(n: Negotiation) -> str:
+    """One sentence for explanations and fixes: whether the ESP proposals received and configured
+    differ only in their DH group (PFS), or in algorithms; never empty."""
+    got = [_split_ke(p) for p in n.esp_proposals.received]
+    mine = [_split_ke(p) for p in n.esp_proposals.configured]
+    mine_kes = sorted({k for _, _, kes in mine for k in kes})
+    if not got:
+        if mine_kes:
+            return (f"The proposals configured here require PFS ({', '.join(mine_kes)}); a peer that rekeys "
+                    "without PFS, or with another group, refuses them — the other end's log shows its list.")
+        return "The other end's log shows the proposals it allows."
+    if not mine:
+        return "The proposals configured on the refusing end are not in this log (charon logs them with cfg level 1)."
+    same = [(g, m) for g in got for m in mine if g[0] == m[0] and g[1] == m[1] and g[2] != m[2]]
+    if same and not any(g[:3] == m[:3] for g in got for m in mine):
+        g, m = same[0]
+        offered = ", ".join(g[2]) or "no DH group (no PFS)"
+        wanted = ", ".join(m[2]) or "no DH group (no PFS)"
+        return (f"The algorithms match ({'/'.join(g[1])}); only the DH group (PFS) differs: one end offers "
+                f"{offered}, the other requires {wanted}. Make PFS the same on both ends (or optional on the "
+                "gateway: add the proposal without the group, e.g. aes128gcm16-modp2048-modpnone).")
+    return "The encryption/integrity algorithms differ, not only the DH group: add one of the offered proposals."
+
+
 FIELDS: dict[str, Callable[[Negotiation], Any]] = {
     "id": lambda n: n.id,
     "conn": lambda n: n.conn,
@@ -55,6 +93,7 @@ FIELDS: dict[str, Callable[[Negotiation], Any]] = {
     "esp_received": lambda n: _join(n.esp_proposals.received),
     "esp_configured": lambda n: _join(n.esp_proposals.configured),
     "esp_selected": lambda n: n.esp_proposals.selected,
+    "esp_dh_difference": esp_dh_difference,
     "certs_received": lambda n: _join(c.subject for c in n.certs if norm(c.direction) == "in"),
     "certs_sent": lambda n: _join(c.subject for c in n.certs if norm(c.direction) == "out"),
     "certreqs_received": lambda n: _join(n.certreqs_received),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..event import Daemon, LogFormat
+from ..paste import is_prompt
 from .base import split_core
 from .charon_text import split_filelog
 from .journal import BareParser, bare_score
@@ -22,7 +23,7 @@ class SwanctlLogParser:
     def parse(self, line: str):
         r = split_filelog(line)
         if r is None or r[0] is not None:
-            if line in _SWANCTL_OWN:
+            if line in _SWANCTL_OWN or is_prompt(line):
                 return (None, None, _OTHER, None, None, None, None, None, None, line, "swanctl", None)
             return line if line.strip() else None  # rest of a message that carried a newline
         _, thread, group, level, name, sid, text = r
@@ -41,13 +42,19 @@ class ControlParser:
             if core is not None:
                 group, level, name, sid, text = core
                 return (None, None, _CHARON, None, None, group, level, name, sid, text, "swanctl", None)
-        if line.startswith(("initiate ", "terminate ", "redirect ", "rekey ", "install ", "uninstall ")):
+        if line.startswith(("initiate ", "terminate ", "redirect ", "rekey ", "install ", "uninstall ")) or (
+                line.startswith(_SWANCTL_LOAD)) or is_prompt(line):
             return (None, None, _OTHER, None, None, None, None, None, None, line, "swanctl", None)
         return line if line.strip() else None  # unsplit multi-line text of the previous message
 
 
 def _control_line(line: str) -> bool:
     return line[:1] == "[" and line[4:6] == "] " and line[1:4].isupper()
+
+
+# what `swanctl --load-all|--load-conns|--load-creds|--load-pools` prints before an initiation
+_SWANCTL_LOAD = ("loaded ", "successfully loaded ", "loading ", "no authorities found", "no pools found",
+                 "unsupported key type in ", "unloaded ")
 
 
 def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
@@ -57,15 +64,20 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
     out: dict[LogFormat, tuple[float, dict]] = {}
     ctl = sum(1 for x in body if _control_line(x) or x.startswith(("initiate ", "terminate ")))
     if ctl:
-        out[LogFormat.SWANCTL_CONTROL] = (ctl / len(body), {"time_format": None})
+        own = sum(1 for x in body if x.startswith(_SWANCTL_LOAD) or is_prompt(x))
+        out[LogFormat.SWANCTL_CONTROL] = (min(1.0, (ctl + own) / len(body)), {"time_format": None})
     cores = [split_filelog(x) for x in body]
     untimed = [r for r in cores if r is not None and r[0] is None]
     if untimed and not any(r[5] is not None for r in untimed) and not any(r[1] == 0 for r in untimed):
         # no SA tags and no main-thread start-up lines: the vici log stream, not a filelog.
         # Tie with charon_text; rank decides, so give the swanctl reading a hair more.
         out[LogFormat.SWANCTL_LOG] = (min(1.0, len(untimed) / len(body) + 0.001), {"time_format": None})
-    # `ipsec up` output starts with the initiation; journalctl -o cat with daemon start-up
-    if body[0].startswith(("initiating ", "establishing ", "$ ")) or any(
+    # `ipsec up` output starts with the initiation (or the command's prompt); journalctl -o cat
+    # with daemon start-up
+    prompt = next((i for i, x in enumerate(body[:5]) if is_prompt(x)), None)
+    if prompt is not None:
+        body = body[prompt:]
+    if body[0].startswith(("initiating ", "establishing ", "$ ")) or prompt is not None or any(
             "' established successfully" in x or x.startswith("establishing connection '") for x in body):
         bs = bare_score(body)
         if bs:

@@ -6,7 +6,7 @@ level and IKE_SA id/name as fields."""
 from __future__ import annotations
 
 from ..event import Daemon, LogFormat
-from ..paste import is_journal_catalog
+from ..paste import is_journal_catalog, is_prompt
 from .base import BARE_VOCAB, END_OF_INPUT, HOLD, json_object
 from .syslog import daemon_of
 
@@ -226,7 +226,7 @@ class BareParser:
     def parse(self, line: str):
         if not line.strip():
             return None
-        daemon = Daemon.OTHER if line.startswith("$ ") else Daemon.CHARON
+        daemon = Daemon.OTHER if line.startswith("$ ") or is_prompt(line) else Daemon.CHARON
         return (None, None, daemon, None, None, None, None, None, None, line, None, None)
 
 
@@ -278,7 +278,7 @@ def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
         ok = sum(1 for x in lines if p.parse(x) is not None)
         n = len(lines) or 1
         out[LogFormat.JOURNAL_EXPORT] = (ok / n, {"_module": "journal", "output": "export"})
-    if not any(x.startswith("$ ") for x in body):
+    if not any(x.startswith("$ ") or is_prompt(x) for x in body[:5]):
         bs = bare_score(body)
         if bs:
             out[LogFormat.JOURNAL_TEXT] = (bs, {"_module": "journal", "output": "cat"})

@@ -14,8 +14,8 @@ FORMATS = (LogFormat.MACOS_UNIFIED,)
 _SHOW = regex.compile(
     r"(?P<t>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+[+-]\d{4})\s+0x[0-9a-f]+\s+(?P<type>Default|Info|Debug|Error|Fault|Activity)"
     r"\s+0x[0-9a-f]+\s+(?P<pid>\d+)\s+(?:\d+\s+)?(?P<proc>[^:\s]+): (?:\((?P<lib>[^)]*)\) )?(?:\[[^\]]*\] )?(?P<msg>.*)")
-# A3–A5: Console.app copy: type<TAB>time±TZ<TAB>process<TAB>msg
-_CONSOLE = regex.compile(r"(?P<type>default|info|debug|error|fault)\t(?P<t>\d\d:\d\d:\d\d\.\d+[+-]\d{4})\t(?P<proc>[^\t]+)\t(?P<msg>.*)")
+# A3–A5: Console.app copy: [type<TAB>]time±TZ<TAB>process<TAB>msg (the Type column can be hidden)
+_CONSOLE = regex.compile(r"(?:(?P<type>default|info|debug|error|fault)\t)?(?P<t>\d\d:\d\d:\d\d\.\d+[+-]\d{4})\t(?P<proc>[^\t]+)\t(?P<msg>.*)")
 # A7: old Console export: M/D/YY h:mm:ss.mmm AM proc[pid]: msg
 _OLD = regex.compile(r"(?P<t>\d{1,2}/\d{1,2}/\d\d \d{1,2}:\d\d:\d\d\.\d+ [AP]M) (?P<proc>[^\[\s]+)\[(?P<pid>\d+)\]: (?P<msg>.*)")
 _HEADER = regex.compile(r"(?:Timestamp|Filtering the log data|Skipping info and debug|---)")

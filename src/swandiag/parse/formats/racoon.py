@@ -48,7 +48,8 @@ class RacoonParser:
 def score(lines: list[str]) -> dict[LogFormat, tuple[float, dict]]:
     heads = [split_racoon(x) for x in lines if x.strip()]
     ok = [h for h in heads if h is not None]
-    if not ok or split_racoon(next(x for x in lines if x.strip())) is None:
+    # a line or two before the first stamp (racoon -F prints `Foreground mode.`) is allowed
+    if not ok or all(h is None for h in heads[:5]):
         return {}
     levels = sorted({h[1] for h in ok})
     # continuation lines (hex dumps) are part of the format: judge by the timestamped share
