@@ -177,3 +177,20 @@ def test_lifecycle_lines_on_the_fast_path(tmp_path):
     parsed = parse_input(specs[0], Options(tz={"*": "UTC"}))
     list(parsed.events())
     assert [e.line for e in parsed.summary.daemon_events] == [7, 8]
+
+
+def test_blank_lines_of_a_paste_belong_to_the_event_above(tmp_path):
+    """Forum posts put blank lines between log lines: they count with the event above them
+    (the event's text is unchanged); only a blank line before any event is unrecognised."""
+    real = (HERE.parent / "corpus" / "lab" / "psk-mismatch" / "gateway.log").read_text().splitlines()[:40]
+    path = tmp_path / "pasted.log"
+    path.write_text("\n" + "\n\n".join(real) + "\n")
+    specs, _ = resolve([str(path)])
+    parsed = parse_input(specs[0], Options(tz={"*": "UTC"}))
+    events = list(parsed.events())
+    s = parsed.summary
+    assert s.unrecognised_lines == 1 and s.unrecognised_sample[0].line == 1
+    assert sum(e.nlines for e in events) + 1 == s.lines == 80
+    specs, _ = resolve([str(HERE.parent / "corpus" / "lab" / "psk-mismatch" / "gateway.log")])
+    clean = list(parse_input(specs[0], Options(tz={"*": "UTC"})).events())[:len(events)]
+    assert [(e.text, e.cont) for e in events] == [(e.text, e.cont) for e in clean]

@@ -58,6 +58,30 @@ def syslog(recs: list[Record], ident: str, *, host: Host = Host(), with_host: bo
     return _text(out)
 
 
+def pfsense_view(recs: list[Record]) -> bytes:
+    """The pfSense/OPNsense log view (clog, older releases): time, then `charon NN[GRP] …`, no host
+    and no colon after the tag (as users copy it from the GUI)."""
+    out = []
+    for rec in recs:
+        out.extend(f"{_bsd_time(rec)} charon {core(rec, line)}" for line in rec.lines)
+    return _text(out)
+
+
+def logread(recs: list[Record]) -> bytes:
+    """OpenWrt `logread` of charon's syslog output with an empty tag: `Sun May 18 08:37:25 2025
+    daemon.info : 00[DMN] …`. charon logs level 0 to LOG_AUTHPRIV as well (logging.html), so
+    those messages come twice, the second copy under `authpriv.info`."""
+    out = []
+    for rec in recs:
+        local = to_local(rec.ts)
+        stamp = f"{local:%a %b} {local.day:2d} {local:%H:%M:%S %Y}"
+        for line in rec.lines:
+            out.append(f"{stamp} daemon.info : {core(rec, line)}")
+            if level_of(rec) == 0:
+                out.append(f"{stamp} authpriv.info : {core(rec, line)}")
+    return _text(out)
+
+
 def rsyslog_iso(recs: list[Record], ident: str = "charon", *, host: Host = Host()) -> bytes:
     """RSYSLOG_FileFormat: RFC 3339 with microseconds and a `+00:00` zone."""
     out = []

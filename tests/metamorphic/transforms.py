@@ -331,6 +331,8 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("syslog-remote-pri", _render_each(lambda r, h: render.syslog(r, "charon", host=h, with_host=False,
                                                                            pri=True)), format="syslog"),
     Transform("rsyslog-iso", _render_each(lambda r, h: render.rsyslog_iso(r, host=h)), format="syslog"),
+    Transform("pfsense-log-view", _render(render.pfsense_view), format="syslog"),
+    Transform("logread-two-facilities", _render(render.logread), format="syslog"),
     Transform("rfc5424", _render_each(lambda r, h: render.rfc5424(r, host=h)), format="syslog"),
     # charon-systemd in the journal, on the gateway (journald-notes.md §2)
     Transform("journal-short", _render_each(lambda r, h: render.journal_short(r, "short", host=h), only_first=True),

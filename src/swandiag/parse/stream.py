@@ -290,6 +290,8 @@ class ParsedInput:
                         if r is None and is_journal_marker(line):
                             r = (None, None, Daemon.OTHER, None, None, None, None, None, None, line, "journalctl",
                                  None)
+                        elif r is None and not line.strip():
+                            pass  # a blank line of a paste: no other format starts here
                         elif lineno >= probe_after:
                             ahead = self._ahead(block, lineno - base, text if fast_block else None, raw)
                             new = _resniff(ahead, cur_fmt, cur_details)
@@ -381,6 +383,9 @@ class ParsedInput:
                         pending.nlines += 1
                         n_cont += 1
                         n_wrapped += 1
+                    elif pending is not None and not line.strip():
+                        pending.nlines += 1  # a blank line a paste put in: it says nothing, it is kept in count
+                        n_cont += 1
                     else:
                         n_unrec += 1
                         if len(sample) < SAMPLE_UNRECOGNISED:
