@@ -194,3 +194,11 @@ def test_blank_lines_of_a_paste_belong_to_the_event_above(tmp_path):
     specs, _ = resolve([str(HERE.parent / "corpus" / "lab" / "psk-mismatch" / "gateway.log")])
     clean = list(parse_input(specs[0], Options(tz={"*": "UTC"})).events())[:len(events)]
     assert [(e.text, e.cont) for e in events] == [(e.text, e.cont) for e in clean]
+
+
+def test_a_payload_list_wrapped_before_its_bracket():
+    """An editor wrapped `generating IKE_SA_INIT response 0 [ … N(MULT_AUTH)` before its `]`."""
+    parsed, events = _parse("web-27.log")
+    assert parsed.summary.unrecognised_lines == 0
+    gen = next(e for e in events if e.text.startswith("generating IKE_SA_INIT response"))
+    assert gen.text.endswith("N(MULT_AUTH) ]") and gen.nlines == 2

@@ -1,9 +1,11 @@
 """Which log format an input is, from its first lines."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+import regex
+
+from ..limits import REGEX_TIMEOUT
 from .event import LogFormat
 from .paste import (Decoration, continues, detect_decoration, is_journal_catalog, is_journal_marker, join,
                     wrap_candidate, wrap_width)
@@ -107,7 +109,7 @@ def newest_first(guess: FormatGuess, lines: list[str]) -> bool:
 
 # charon prints these one right after the other on one thread: (first, then)
 _SEQUENCES = (("received packet: ", "parsed "), ("generating ", "sending packet: "))
-_THREAD = re.compile(r"(?<![\w\[])(\d{2,3})\[[A-Z]{3}")
+_THREAD = regex.compile(r"(?<![\w\[])(\d{2,3})\[[A-Z]{3}")
 
 
 def _message_order(lines: list[str]) -> tuple[int, int]:
@@ -115,7 +117,10 @@ def _message_order(lines: list[str]) -> tuple[int, int]:
     back = fwd = 0
     recent: list[tuple[str | None, str]] = []  # (thread, text) of the last few lines
     for line in lines:
-        m = _THREAD.search(line[:120])
+        try:
+            m = _THREAD.search(line[:120], timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            m = None
         thread = m.group(1) if m else None
         for first, then in _SEQUENCES:
             for t, text in recent:
@@ -214,13 +219,20 @@ def _wrap_of(guess: FormatGuess, text: list[str]) -> int | None:
 
 
 # pluto (libreswan, Openswan, strongSwan 4's IKEv1 daemon): `pluto[21609]: …`, and pluto.log's
-# state lines `"conn"[1] 192.0.2.1 #10: …` (stdlib re on the sniff sample only)
-_PLUTO = re.compile(r'(?:\bpluto(?:\[\d+\])?: |^[^"]{0,40}"[^"\s]{1,60}"(?:\[\d+\])?(?: \S+)? #\d+: )')
+# state lines `"conn"[1] 192.0.2.1 #10: …`
+_PLUTO = regex.compile(r'(?:\bpluto(?:\[\d+\])?: |^[^"]{0,40}"[^"\s]{1,60}"(?:\[\d+\])?(?: \S+)? #\d+: )')
+
+
+def _pluto(line: str) -> bool:
+    try:
+        return _PLUTO.search(line[:200], timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        return False
 
 
 def foreign_daemon(lines: list[str]) -> str | None:
     """Another IKE daemon's log, named for the user, if a fifth of the sample is its lines."""
     body = [x for x in lines if x.strip()]
-    if body and sum(1 for x in body if _PLUTO.search(x[:200])) * 5 >= len(body):
+    if body and sum(1 for x in body if _pluto(x)) * 5 >= len(body):
         return "pluto (libreswan, Openswan or strongSwan 4's IKEv1 daemon)"
     return None

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections import deque
 from collections.abc import Iterator
 from itertools import chain, repeat
 
+import regex
+
 from ..analysis import InputSummary, UnrecognisedLine
+from ..limits import REGEX_TIMEOUT
 from ..ingest.reader import Block, read_blocks
 from ..ingest.records import InputSpec, ReadStats
 from . import levels as _levels
@@ -383,6 +385,11 @@ class ParsedInput:
                         pending.nlines += 1
                         n_cont += 1
                         n_wrapped += 1
+                    elif pending is not None and _closes_bracket(pending, line):
+                        _rejoin(pending, line)  # the rest of a payload list an editor wrapped
+                        pending.nlines += 1
+                        n_cont += 1
+                        n_wrapped += 1
                     elif pending is not None and not line.strip():
                         pending.nlines += 1  # a blank line a paste put in: it says nothing, it is kept in count
                         n_cont += 1
@@ -525,6 +532,16 @@ def _cut_before(block: Block, i: int, strip, width: int, padded: bool) -> bool:
     return len(prev.rstrip()) == width or (not padded and len(prev) == width)
 
 
+def _closes_bracket(ev: Event, line: str) -> bool:
+    """Is this rejected line the rest of the event's last line, cut inside a `[ … ]` list (a
+    payload list, `… N(MULT_AUTH)` then `]` alone)? It closes the bracket that line left open."""
+    tail = line.rstrip()
+    if not tail.endswith("]") or len(tail) > 200 or tail.count("[") >= tail.count("]"):
+        return False
+    last = ev.cont[-1] if ev.cont else ev.text
+    return last.count("[") > last.count("]")
+
+
 def _splice(ev: Event, part: str) -> None:
     """Undo a terminal's cut: it broke the line anywhere, even mid-word, and removed nothing."""
     if ev.cont:
@@ -616,10 +633,15 @@ def _note_level(groups: dict[str, int], group: str, level: int | None) -> None:
 # starter's invokecharon.c): a line holding one is kept as a daemon event. They come on DMN
 # and LIB lines, or on lines without a group (the starter, journal text); the fast path's tokens
 # of those groups always look (_Tokens.decode).
-_LIFECYCLE = re.compile(r"critical (?:signal|plugin)| - aborting |too long to start|has died -- restart"
-                        r"| has quit: |refused to be started| already running \('|integrity check of "
-                        r"|failed to load|^thread \d+ received \d+$")
+_LIFECYCLE = regex.compile(r"critical (?:signal|plugin)| - aborting |too long to start|has died -- restart"
+                           r"| has quit: |refused to be started| already running \('|integrity check of "
+                           r"|failed to load|^thread \d+ received \d+$")
 LIFECYCLE_GROUPS = frozenset({"DMN", "LIB"})
+# ... and how those messages begin (`killing ourself…`, `thread 5 received 11`, `integrity check…`,
+# `feature … in critical plugin`, `failed to load N critical plugin features`, `plugin '…' failed
+# to load`, the starter's `charon has died…`), besides `loading critical plugin`, ` - aborting `
+# and ` already running (`: a cheap look before the pattern (`loaded plugins: …` is not one)
+_LIFECYCLE_HEADS = frozenset({"kill", "thre", "inte", "feat", "fail", "plug", "char"})
 DAEMON_EVENTS_MAX = 50  # a restart loop repeats the same lines
 
 
@@ -653,7 +675,15 @@ class _Proofs:
             self.received = changed = True
         if changed and self.tokens is not None:
             self.tokens.watch(not (self.negotiating and self.received), self.markers)
-        return (group is None or group in LIFECYCLE_GROUPS) and _LIFECYCLE.search(msg) is not None
+        if group is not None and group not in LIFECYCLE_GROUPS:
+            return False
+        if msg[:4] not in _LIFECYCLE_HEADS and " - aborting " not in msg and " already running (" not in msg \
+                and not msg.startswith("loading critical"):
+            return False  # (most DMN/LIB lines: plugins loaded, workers spawned)
+        try:
+            return _LIFECYCLE.search(msg, timeout=REGEX_TIMEOUT) is not None
+        except TimeoutError:
+            return False
 
 
 class _Span:
