@@ -40,6 +40,10 @@ CASES = {
     "gh-21.log": ("swanctl-control", 0, None, None, "`swanctl --load-all` output, then `swanctl --initiate`"),
     "web-03.log": ("macos-syslog", 0, "03-08 12:52:17", "tdonohue2-OSX", "`--- last message repeated 1 time ---`"),
     "web-38.log": ("syslog", 2, "10-16 20:53:34", "Jonas-XPS13", "`okt 16` (2: the shell prompt and `[...]`)"),
+    "apple-01-client.log": ("macos-unified", 0, "11:44:03", None, "macOS 10.12 Console copy: `07:44:03.910071 -0400`"),
+    "apple-21-gateway.log": ("syslog", 1, "17:10:22", None, "time of day alone: `17:10:22 charon: 11[NET] …`"),
+    "apple-19-client.log": ("macos-unified", 0, "08:36:08", None, "the strongSwan app for macOS: charon-xpc"),
+    "apple-18-client.log": ("macos-unified", 0, None, None, "Console copy with the Time column hidden"),
 }
 
 
@@ -202,3 +206,21 @@ def test_a_payload_list_wrapped_before_its_bracket():
     assert parsed.summary.unrecognised_lines == 0
     gen = next(e for e in events if e.text.startswith("generating IKE_SA_INIT response"))
     assert gen.text.endswith("N(MULT_AUTH) ]") and gen.nlines == 2
+
+
+def test_charon_lines_of_the_strongswan_app_for_macos():
+    """org.strongswan.charon-xpc writes charon's `NN[GRP] …` into the unified log: a charon input."""
+    parsed, events = _parse("apple-19-client.log")
+    assert parsed.summary.daemon == "charon"
+    assert all(e.daemon is Daemon.CHARON and e.thread == 13 and e.group == "ENC" for e in events)
+
+
+def test_a_time_of_day_is_never_after_the_file_was_written():
+    """A Console copy has no date: the time is the last one at or before the file's mtime."""
+    from swandiag.parse.timestamps import Clock
+
+    ref = dt.datetime(2026, 11, 30, 4, 50, tzinfo=UTC).timestamp()
+    clock = Clock(tz=UTC, ref=ref)
+    assert clock.epoch("21:34:54") == dt.datetime(2026, 11, 29, 21, 34, 54, tzinfo=UTC).timestamp()
+    assert clock.epoch("04:40:00") == dt.datetime(2026, 11, 30, 4, 40, tzinfo=UTC).timestamp()
+    assert clock.epoch("15:57:38+0100") == dt.datetime(2026, 11, 29, 14, 57, 38, tzinfo=UTC).timestamp()

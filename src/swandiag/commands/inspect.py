@@ -83,7 +83,7 @@ def _text(d: dict, problems: list[str]) -> str:
         settings = all(" = " in line for line in d["level_advice"])
         out.append("  verbosity   NOT enough for a diagnosis" + ("; add to strongswan.conf:" if settings else ":"))
         out.extend(f"                {line}" for line in d["level_advice"])
-    elif d["format"] == "macos-unified":
+    elif d["format"] == "macos-unified" and d["daemon"] != "charon":
         out.append("  verbosity   not judged; for the most detail collect with `log show --info --debug` "
                    "(and `sudo log config --subsystem com.apple.networkextension --mode level:debug`)")
     else:

@@ -78,8 +78,10 @@ def run(args: argparse.Namespace) -> int:
     options.progress = _progress()
     analysis = analyze(args.inputs, options)
     has_lint = analysis.lint is not None and bool(getattr(analysis.lint, "files", None))
-    if not has_lint and all(i.format is LogFormat.UNKNOWN for i in analysis.inputs):
-        # nothing to diagnose: say why in one line instead of printing an empty report
+    unreadable = not has_lint and all(i.format is LogFormat.UNKNOWN for i in analysis.inputs)
+    if unreadable and args.report_format != "json":
+        # nothing to diagnose: say why in one line instead of printing an empty report (a JSON
+        # report is still written: the program reading it finds the inputs and problems there)
         raise SwandiagError("; ".join(analysis.problems) or "no readable input")
     width = 80
     if sys.stdout.isatty() and not args.output:
@@ -97,4 +99,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     for problem in analysis.problems:
         warn(problem)
+    if unreadable:
+        return int(ExitCode.USAGE)
     return int(exit_code(analysis, args.fail_on))

@@ -59,6 +59,9 @@ def config_lines(fmt: LogFormat, details: dict, groups: dict[str, int]) -> list[
         section = "charon-systemd.journal"
     elif fmt is LogFormat.SYSLOG:
         section = "charon.syslog.daemon"
+    elif fmt is LogFormat.SWANCTL_LOG and any(lvl >= 2 for lvl in groups.values()):
+        # levels above 1: not swanctl --log but charon in a terminal (charon --nofork, ipsec start --nofork)
+        section = "charon.filelog.stderr"
     elif fmt is LogFormat.SWANCTL_LOG:
         return ["swanctl --log only shows levels 0-1: read the daemon's own log (filelog/syslog/journal) instead"]
     elif fmt is LogFormat.SWANCTL_CONTROL:

@@ -581,7 +581,8 @@ def _daemon_name(fmt: LogFormat, seen: set[Daemon] = frozenset()) -> str | None:
     if fmt is LogFormat.RACOON:
         return "racoon"
     if fmt is LogFormat.MACOS_UNIFIED:
-        return "apple"
+        # the strongSwan app for macOS logs charon's own lines into the unified log
+        return "charon" if Daemon.CHARON in seen and not seen & _APPLE and Daemon.RACOON not in seen else "apple"
     if fmt is LogFormat.MACOS_SYSLOG:
         # /var/log/system.log: Apple's IKEv2 client / NetworkExtension, or racoon alone
         if Daemon.RACOON in seen and not seen & _APPLE:

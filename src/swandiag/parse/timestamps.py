@@ -31,6 +31,7 @@ _FORMATS = (
     "%m/%d/%y %I:%M:%S %p",  # old macOS Console exports: 1/20/16 3:08:02.674 PM
     "%m/%d/%Y %I:%M:%S %p",
     "%H:%M:%S%z",  # Console.app copies: 11:19:15.371532-0700
+    "%H:%M:%S %z",  # ... macOS 10.12: 07:44:03.910071 -0400
     "%H:%M:%S",
 )
 _MAX_CACHE = 50_000
@@ -164,10 +165,12 @@ class Clock:
         return dt.timestamp()
 
     def _yearless(self, text: str, fmt: str) -> float | None:
-        if fmt.startswith("%H:%M:%S"):  # time of day only: the reference day (in the stamp's zone)
+        if fmt.startswith("%H:%M:%S"):  # time of day only: the last such time before the reference
             t = _dt.datetime.strptime(text, fmt)
             day = _dt.datetime.fromtimestamp(self.ref, t.tzinfo or self.tz).date()
-            return self._to_epoch(_dt.datetime.combine(day, t.timetz()))
+            v = self._to_epoch(_dt.datetime.combine(day, t.timetz()))
+            # (the reference is the file's mtime or now: a log does not run ahead of it)
+            return v - 86400 if v > self.ref + 300 else v
         if self.year is None:
             ref = _dt.datetime.fromtimestamp(self.ref, self.tz)
             probe = _dt.datetime.strptime(f"{_leap_or(ref.year, text)} {text}", f"%Y {fmt}")

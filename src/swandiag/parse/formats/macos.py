@@ -6,7 +6,7 @@ from __future__ import annotations
 import regex
 
 from ..event import Daemon, LogFormat
-from .base import TIMEOUT
+from .base import TIMEOUT, split_core
 from .syslog import APPLE_IDENTS, RACOON_LEVELS
 
 FORMATS = (LogFormat.MACOS_UNIFIED,)
@@ -14,8 +14,12 @@ FORMATS = (LogFormat.MACOS_UNIFIED,)
 _SHOW = regex.compile(
     r"(?P<t>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+[+-]\d{4})\s+0x[0-9a-f]+\s+(?P<type>Default|Info|Debug|Error|Fault|Activity)"
     r"\s+0x[0-9a-f]+\s+(?P<pid>\d+)\s+(?:\d+\s+)?(?P<proc>[^:\s]+): (?:\((?P<lib>[^)]*)\) )?(?:\[[^\]]*\] )?(?P<msg>.*)")
-# A3–A5: Console.app copy: [type<TAB>]time±TZ<TAB>process<TAB>msg (the Type column can be hidden)
-_CONSOLE = regex.compile(r"(?:(?P<type>default|info|debug|error|fault)\t)?(?P<t>\d\d:\d\d:\d\d\.\d+[+-]\d{4})\t(?P<proc>[^\t]+)\t(?P<msg>.*)")
+# A3–A5: Console.app copy: [type<TAB>]time[ ]±TZ<TAB>process<TAB>msg (the Type column can be hidden;
+# macOS 10.12 puts a space before the zone)
+_CONSOLE = regex.compile(r"(?:(?P<type>default|info|debug|error|fault)\t)?(?P<t>\d\d:\d\d:\d\d\.\d+ ?[+-]\d{4})\t"
+                         r"(?P<proc>[^\t]+)\t(?P<msg>.*)")
+# Console.app copy with the Time column hidden: type<TAB>process<TAB>subsystem<TAB>msg
+_UNTIMED = regex.compile(r"(?P<type>default|info|debug|error|fault)\t(?P<proc>[^\t]+)\t(?P<sub>[\w.-]+)\t(?P<msg>.*)")
 # A7: old Console export: M/D/YY h:mm:ss.mmm AM proc[pid]: msg
 _OLD = regex.compile(r"(?P<t>\d{1,2}/\d{1,2}/\d\d \d{1,2}:\d\d:\d\d\.\d+ [AP]M) (?P<proc>[^\[\s]+)\[(?P<pid>\d+)\]: (?P<msg>.*)")
 _HEADER = regex.compile(r"(?:Timestamp|Filtering the log data|Skipping info and debug|---)")
@@ -42,7 +46,7 @@ def _group(daemon: Daemon, msg: str, kind: str) -> tuple[str, str]:
 def split_unified(line: str):
     try:
         m = _SHOW.match(line, timeout=TIMEOUT) or _CONSOLE.match(line, timeout=TIMEOUT) or _OLD.match(
-            line, timeout=TIMEOUT)
+            line, timeout=TIMEOUT) or _UNTIMED.match(line, timeout=TIMEOUT)
     except TimeoutError:
         return None
     if m is None:
@@ -52,7 +56,7 @@ def split_unified(line: str):
     daemon = _daemon(proc, g.get("lib"))
     group, text = _group(daemon, g["msg"], g.get("type") or "default")
     pid = int(g["pid"]) if g.get("pid") else None
-    return g["t"], daemon, pid, group, text, proc
+    return g.get("t"), daemon, pid, group, text, proc
 
 
 class UnifiedParser:
@@ -73,6 +77,12 @@ class UnifiedParser:
                 return None
             return line  # a message with embedded newlines continues here
         tkey, daemon, pid, group, text, proc = r
+        if "charon" in proc:  # the strongSwan app for macOS (org.strongswan.charon-xpc): charon's `NN[GRP] …`
+            b = text.find("[", 2, 8)
+            core = split_core(text, b) if b >= 2 and text[:b].isdigit() else None
+            if core is not None:
+                group, level, name, sid, msg = core
+                return (tkey, None, Daemon.CHARON, pid, int(text[:b]), group, level, name, sid, msg, proc, None)
         return (tkey, None, daemon, pid, None, group, None, None, None, text, proc, None)
 
 

@@ -83,6 +83,11 @@ def split_time(line: str) -> tuple[str | float | None, int] | None:
         if end < 0 or not line[1:end].lstrip(" ").split(" ", 1)[0].replace(".", "", 1).isdigit():
             return None
         return None, end + 2
+    if line[2:3] == ":" and line[5:6] == ":" and line[:2].isdigit() and line[3:5].isdigit() and line[6:8].isdigit():
+        end = line.find(" ", 8, 16) if line[8:9] == "." else 8  # a time of day alone: `17:10:22 charon: …`
+        if end < 0 or line[end:end + 1] != " ":
+            return None
+        return line[:end], end + 1
     if line[10:11] == "." and line[17:18] == " " and line[:10].isdigit() and line[11:17].isdigit():
         return float(line[:17]), 18  # journalctl -o short-unix: 1795992240.622625
     return None
