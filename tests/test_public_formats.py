@@ -44,6 +44,7 @@ CASES = {
     "apple-21-gateway.log": ("syslog", 1, "17:10:22", None, "time of day alone: `17:10:22 charon: 11[NET] …`"),
     "apple-19-client.log": ("macos-unified", 0, "08:36:08", None, "the strongSwan app for macOS: charon-xpc"),
     "apple-18-client.log": ("macos-unified", 0, None, None, "Console copy with the Time column hidden"),
+    "diag-12.log": ("syslog", 0, None, None, "`NetworkManager[4497]: no shared key found …` with no time"),
 }
 
 

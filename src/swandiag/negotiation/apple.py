@@ -7,6 +7,7 @@ IKEv2 engine's error lines in between (templates: parse/template_data/apple.toml
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,13 @@ ERROR_STAGE = {
     "apple.ikev2-ts": Stage.CHILD_SA,
 }
 CONCLUSIVE = {"PROFILE_INVALID", "DNS_FAILED"}
+# the platform of a session from what its log says about the device: an iOS device's syslog
+# (Xcode / Apple Configurator) has the same layout as macOS's system.log
+IOS_HOST = re.compile(r"(?i)iphone|ipad|ipod")
+MAC_HOST = re.compile(r"(?i)mac|imac|macbook|macmini")
+# who sent the start command: apps that exist on one platform only
+IOS_STARTERS = ("Preferences[", "SpringBoard[")
+MAC_STARTERS = ("SystemUIServer[", "com.apple.preference.network", "scutil[", "networksetup[")
 SESSION_KINDS = {"apple.ne-status", "apple.ne-plugin-disconnected", "apple.ne-start-command"}
 
 
@@ -42,7 +50,9 @@ class _Session:
     stage: Stage = Stage.IKE_SA_INIT
     connected: bool = False
     ended: bool = False
-    error: str | None = None  # failure reason from the engine's last error line
+    closing: bool = False  # ended by "status changed to disconnecting": "disconnected" may follow
+    error: str | None = None  # failure reason from the engine's first conclusive / last error line
+    session: str | None = None  # nesessionmanager's session name
 
 
 @dataclass(slots=True)
@@ -58,10 +68,9 @@ class _Builder:
         return self.sessions[-1] if self.sessions else None
 
     def _new(self, ev: Event) -> _Session:
-        platform = "apple-macos" if self.summary.format is LogFormat.MACOS_SYSLOG else None
         neg = Negotiation(
             id="", input=ev.input, host=self.summary.host or ev.host, daemon=Daemon.APPLE_IKEV2.value,
-            side=Side.CLIENT, role=Role.INITIATOR, ike_version=2, client_platform=platform,
+            side=Side.CLIENT, role=Role.INITIATOR, ike_version=2,
         )
         session = _Session(neg=neg)
         self.sessions.append(session)
@@ -75,18 +84,25 @@ class _Builder:
             if not _is_ikev2(f):
                 return  # IKEv1/L2TP sessions are racoon's
             starting = k == "apple.ne-start-command" or f.get("status") == "connecting"
-            if cur is None or cur.ended or (starting and (cur.connected or _has_start(cur))):
+            # "disconnected" after "disconnecting" of the same session: still that session
+            same_closing = cur is not None and cur.closing and not starting \
+                and (f.get("session") is None or cur.session in (None, f.get("session")))
+            if cur is None or (cur.ended and not same_closing) \
+                    or (starting and (cur.connected or _has_start(cur))):
                 cur = self._new(ev)
+            if cur.session is None and f.get("session"):
+                cur.session = str(f.get("session"))
         elif ev.daemon is Daemon.APPLE_IKEV2:
-            if cur is None or cur.ended:
+            if cur is None or (cur.ended and not cur.closing):
                 cur = self._new(ev)
         if cur is None:
             return
         neg = cur.neg
         code = attach(neg, ev)
         if k in ERROR_STAGE:
-            cur.stage = ERROR_STAGE[k]
-            cur.error = code.upper().replace("-", "_") if code else k
+            if cur.error not in CONCLUSIVE:  # later errors follow from a conclusive one
+                cur.stage = ERROR_STAGE[k]
+                cur.error = code.upper().replace("-", "_") if code else k
         elif k == "apple.ikev2-eap-mac-valid":
             neg.auth.append(AuthStep(who="remote", identity=None, method="EAP", ok=True, ref=ref(ev)))
         elif k == "apple.ne-status" and f.get("status") == "connected":
@@ -95,12 +111,20 @@ class _Builder:
             neg.outcome = Outcome.ESTABLISHED
         elif k == "apple.ne-status" and f.get("status") == "disconnected" \
                 or k == "apple.ne-plugin-disconnected":
+            if cur.closing:  # the final word after "disconnecting" (it may name the stop reason)
+                cur.closing = cur.ended = False
+                if cur.connected and cur.neg.deletes and cur.neg.deletes[-1].what == "IKE_SA":
+                    cur.neg.deletes.pop()
             _end(cur, ev, f)
+        elif k == "apple.ne-status" and f.get("status") == "disconnecting" and not cur.ended:
+            _end(cur, ev, f)
+            cur.closing = True
 
     def finish(self) -> list[Negotiation]:
         for s in self.sessions:
             if self.host_at_end:
                 s.neg.host = self.summary.host or s.neg.host
+            s.neg.client_platform = s.neg.client_platform or _platform(s.neg)
             if s.ended:
                 continue
             s.neg.outcome = Outcome.ESTABLISHED if s.connected else Outcome.UNKNOWN
@@ -112,8 +136,20 @@ class _Builder:
 
 
 def _is_ikev2(f: dict) -> bool:
-    return "IKEv2" in str(f.get("session_type", "")) or "IKEv2" in str(f.get("session", "")) \
-        or "IKEv2" in str(f.get("plugin", ""))
+    return any("ikev2" in str(f.get(k, "")).lower() for k in ("session_type", "session", "plugin"))
+
+
+def _platform(neg: Negotiation) -> str | None:
+    """apple-ios / apple-macos when the log names the device (host name) or a starter app of one
+    platform only; None otherwise (the fingerprint step says plain 'apple')."""
+    hosts = {neg.host} | {getattr(e, "host", None) for e in neg.events}
+    hosts.discard(None)
+    starters = [str(facts(e).get("client", "")) for e in neg.events if kind(e) == "apple.ne-start-command"]
+    if any(IOS_HOST.search(h) for h in hosts) or any(c.startswith(IOS_STARTERS) for c in starters):
+        return "apple-ios"
+    if any(MAC_HOST.search(h) for h in hosts) or any(c.startswith(MAC_STARTERS) for c in starters):
+        return "apple-macos"
+    return None
 
 
 def _has_start(s: _Session) -> bool:
@@ -176,6 +212,11 @@ def _build(events: Iterable[Event], summary: InputSummary, builder: _Builder, ra
         if daemon is Daemon.RACOON:
             racoon.feed(ev)
         elif daemon in APPLE:
+            if kind(ev) == "apple.ne-connecting-server":  # the server of the racoon session to come
+                f = facts(ev)
+                addr = f.get("addr") or f.get("addr2")
+                if addr:
+                    racoon.note_server(str(addr))
             builder.feed(ev)
     negs = builder.finish()
     negs.extend(racoon.finish())

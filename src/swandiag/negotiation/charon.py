@@ -55,6 +55,7 @@ _SENDER_ERRORS = {"net.socket_error"}
 SEND_WINDOW = 1.0  # seconds between `sending packet` and the sender's error (1 s log resolution)
 _PEER_ADDR_FACTS = ("addr", "peer", "dst", "remote")  # untagged NET/KNL errors naming the peer
 REAUTH_GAP = 2.0  # seconds between the peer's DELETE and its new IKE_SA for a reauthentication
+RETRY_GAP = 10.0  # seconds between our INVALID_KE_PAYLOAD answer and the peer's retried IKE_SA_INIT
 # Without `ike_name`, lines of scheduled jobs (DPD, retransmits, keep-alives) carry no SA: a job
 # starts on a pooled thread whose earlier context is stale. They are held per thread until the
 # thread's next outgoing packet names the peer (the job's SA), for at most HOLD_WINDOW seconds.
@@ -103,8 +104,16 @@ class CharonBuilder:
         # untagged `reauthenticating IKE_SA x[N]` for an SA not seen yet: held until another line names
         # N (no negotiation is made of that line alone); the SA the thread initiates next replaces N
         self.reauth_orphans: dict[int, Event] = {}  # uid -> the reauthenticating line
+        # decisive lines no SA claimed before any line was claimed (a paste of a few lines, no tag,
+        # nothing that opens an SA yet): they make a negotiation of their own (close)
+        self.loose: list[Event] = []
+        self.claimed = False  # a line went to a negotiation
         self.reauth_thread: dict[int | None, int] = {}  # thread -> uid it is reauthenticating
         self.reauth_successor: dict[int, Draft] = {}  # uid -> the SA replacing it
+        # thread -> (draft, text) of the untagged `<peer> is initiating an IKE_SA` its current packet
+        # job logged: the same line again in that job (logged twice, e.g. two syslog loggers) is
+        # the same IKE_SA, not a new one
+        self.responder_job: dict[int | None, tuple[Draft, str]] = {}
 
     # -- grouping --------------------------------------------------------------------------
     def new_draft(self, uid: int | None) -> Draft:
@@ -299,13 +308,18 @@ class CharonBuilder:
                 self.ctx[thread] = d
             return d
         if kind in _RESPONDER_START:
+            job = self.responder_job.get(thread)
+            if job is not None and job[1] == ev.text and self.ctx.get(thread) is job[0] and not carried:
+                return job[0]  # the same line twice in one packet job
             d = self.new_draft(None)
+            self.responder_job[thread] = (d, ev.text)
             self.bind(thread, d)
             for held in carried:
                 self.apply(d, held)
             return d
         if kind == "net.packet" and "size" in f:
             if f.get("dir") == "in":  # a processing job starts on this thread
+                self.responder_job.pop(thread, None)
                 self.flush_pending(thread)
                 self.ctx.pop(thread, None)
                 self.pending[thread] = [ev]
@@ -368,6 +382,8 @@ class CharonBuilder:
             d = self.by_peer_fact(ev, ev.kind or "") or fallback
             if d is not None:
                 self.apply(d, ev)
+            else:
+                self.keep_loose(ev)
 
     def giveup_target(self, ev: Event) -> Draft | None:
         """`giving up after N retransmits`: the SA whose request was last retransmitted N times."""
@@ -436,6 +452,29 @@ class CharonBuilder:
         old.neg.successor, old.neg.successor_kind = new.neg.id, kind
         new.neg.predecessor = old.neg.id
 
+    def buffered(self, ev: Event) -> bool:
+        """Did route() keep this line back for its job (held or pending), rather than drop it?"""
+        for lines in (self.held.get(ev.thread), self.pending.get(ev.thread)):
+            if lines and lines[-1] is ev:
+                return True
+        return False
+
+    def keep_loose(self, ev: Event) -> None:
+        """A line no SA claimed: kept for adopt_loose if it is decisive and nothing was claimed yet."""
+        if not self.claimed and not self.tagged and len(self.loose) < _LOOSE_MAX and ev.kind and _decisive(ev):
+            self.loose.append(ev)
+
+    def adopt_loose(self) -> None:
+        """Decisive lines no SA claimed, read before any line went to a negotiation (a paste that
+        starts with them, or holds nothing else): the negotiation the excerpt shows a piece of,
+        role and peer unknown. Later ones stay unclaimed (a busy log's unrelated lines)."""
+        if self.loose:
+            d = self.new_draft(None)
+            sign = -1 if self.summary.reversed else 1  # (held lines come back at the end)
+            for ev in sorted(self.loose, key=lambda e: sign * e.line):
+                self.apply(d, ev)
+        self.loose = []
+
     # -- per event --------------------------------------------------------------------------
     def feed(self, ev: Event) -> None:
         kind = classify(ev)
@@ -443,7 +482,10 @@ class CharonBuilder:
             self.note_own_identity(ev, kind)
         d = self.route(ev, kind)
         if d is not None:
+            self.claimed = True
             self.apply(d, ev)
+        elif kind and not self.buffered(ev):
+            self.keep_loose(ev)
 
     def apply(self, d: Draft, ev: Event) -> None:
         kind = ev.kind or ""
@@ -512,13 +554,42 @@ class CharonBuilder:
                     self.link(old, new, "reauth")
                     break
 
+    def link_invalid_ke_retries(self, drafts: list[Draft]) -> None:
+        """Responder side of an INVALID_KE_PAYLOAD round trip: charon answers N(INVAL_KE) and drops
+        that IKE_SA; the peer's retried IKE_SA_INIT (with the requested group) is a new IKE_SA. The
+        first is linked to the retry (successor_kind 'retry'): its outcome is the retry's."""
+        for i, old in enumerate(drafts):
+            o = old.neg
+            if o.successor is not None or old.established or o.role is Role.INITIATOR or o.ike_version == 1:
+                continue
+            init = [m for m in o.messages if m.exchange == "IKE_SA_INIT"]
+            if not init or len(init) != len(o.messages) or not any(
+                    m.direction is Direction.OUT and not m.is_request and "N(INVAL_KE)" in m.payloads for m in init):
+                continue
+            last = max((m.ts for m in init if m.ts is not None), default=None)
+            for new in drafts[i + 1:]:
+                n = new.neg
+                if n.predecessor or n.role is Role.INITIATOR or not n.messages:
+                    continue
+                first = n.messages[0]
+                if first.exchange != "IKE_SA_INIT" or first.direction is not Direction.IN or not first.is_request:
+                    continue
+                if o.remote.addr is None or n.remote.addr != o.remote.addr:
+                    continue
+                if last is not None and first.ts is not None and not 0 <= first.ts - last <= RETRY_GAP:
+                    continue
+                self.link(old, new, "retry")
+                break
+
     def close(self) -> list[Negotiation]:
         for thread in list(self.pending):
             self.flush_pending(thread)
         for thread in list(self.held):
             self.drop_held(thread)
+        self.adopt_loose()
         live = [d for d in self.drafts if d.events or d._drop_lo is not None]
         self.link_responder_reauths(live)
+        self.link_invalid_ke_retries(live)
         negs = [finish(d, self.summary.reversed) for d in live]
         self.summary.own_identities = own_identities(self.summary.local_ids, self.summary.loaded_certs)
         side = side_of(negs, any(d.assigns_vip for d in live), any(d.installs_vip for d in live))
@@ -526,6 +597,21 @@ class CharonBuilder:
             neg.side = side
             neg.daemon_version = neg.daemon_version or self.summary.daemon_version
         return negs
+
+
+# observation codes of lines that tell nothing went wrong (or not by themselves)
+_ROUTINE = frozenset({"child-rekeyed", "ike-rekeyed", "mobike-update", "nat-local", "nat-remote", "nat-faked",
+                      "dpd-sent", "retransmit", "reauth-detected", "reauth-started", "reauth-not-done",
+                      "initial-contact-replace", "uniqueness-keep", "uniqueness-replace", "inactivity",
+                      "own-id-defaulted", "fragmentation", "peer-retransmit"})
+_LOOSE_MAX = 200
+
+
+def _decisive(ev: Event) -> bool:
+    """A line whose observation is a failure (no shared key, no private key, SA install failed,
+    TS_UNACCEPTABLE …): worth a negotiation even when no SA claims it."""
+    code = observation_for(ev)
+    return bool(code) and code not in _ROUTINE
 
 
 def _has_message(events) -> bool:

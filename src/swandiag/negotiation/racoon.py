@@ -58,6 +58,10 @@ class _Builder:
     by_cookie: dict[str, _Draft] = field(default_factory=dict)
     pending: list[Event] = field(default_factory=list)  # admin requests before phase 1 starts
     version: str | None = None
+    # the server an Apple session is connecting to ('IPSec connecting to server X' of racoon /
+    # nesessionmanager, pppd's 'L2TP connecting to server 'name' (X)...'), for the next phase 1
+    # that logs no address of its own
+    server: str | None = None
 
     @property
     def current(self) -> _Draft | None:
@@ -69,6 +73,8 @@ class _Builder:
         if k == "racoon.banner":
             self.version = str(f.get("version"))
             return
+        if k == "racoon.apple-connecting" and f.get("what") == "connect" and f.get("addr"):
+            self.note_server(str(f["addr"]))
         if k == "racoon.p1-start":
             self._start(ev, f)
         elif (k == "racoon.apple-phase-status" and f.get("phase") == 1 and f.get("what") == "started") \
@@ -86,6 +92,15 @@ class _Builder:
         handler = HANDLERS.get(k)
         if handler is not None:
             handler(self, draft, ev, f)
+
+    def note_server(self, addr: str) -> None:
+        """An Apple session names its server: the phase 1 it starts (or has just started without
+        an address) talks to it."""
+        cur = self.current
+        if cur is not None and cur.neg.remote.addr is None and not cur.finished and not cur.established:
+            cur.neg.remote = Endpoint(addr, None)
+            return
+        self.server = addr
 
     def _route(self, f: dict) -> _Draft | None:
         icookie = f.get("icookie")
@@ -111,6 +126,9 @@ class _Builder:
         )
         neg.local = Endpoint(*endpoint(f.get("local")))
         neg.remote = Endpoint(*endpoint(f.get("remote")))
+        if neg.remote.addr is None and self.server is not None:
+            neg.remote = Endpoint(self.server, None)
+        self.server = None
         neg.events.extend(self.pending)
         self.pending.clear()
         self.drafts.append(_Draft(neg=neg, addressed=bool(f.get("local"))))

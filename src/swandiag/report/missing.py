@@ -33,15 +33,34 @@ STANDARD: tuple[MissingItem, ...] = (
 )
 
 
+# failure reasons of a client that never sent anything (Apple's client rejected its own profile or
+# could not resolve the server name): nothing of the gateway can matter
+NOTHING_SENT = {"PROFILE_INVALID", "DNS_FAILED"}
+
+
 def _is_log(summary) -> bool:
     return summary.kind == "log"
+
+
+def _nothing_sent(analysis: Analysis) -> bool:
+    """Every negotiation is a client's that failed before its first message left the device."""
+    negs = analysis.negotiations
+    return bool(negs) and all(
+        n.side.value == "client" and n.failure_reason in NOTHING_SENT
+        and not any(m.direction.value == "out" for m in n.messages) for n in negs)
 
 
 def what_is_missing(analysis: Analysis) -> list[MissingItem]:
     items: list[MissingItem] = []
     logs = [s for s in analysis.inputs if _is_log(s)]
     sides = {n.side.value for n in analysis.negotiations}
-    if len(logs) < 2 or not analysis.correlation.peer:
+    local_only = _nothing_sent(analysis)
+    if local_only:
+        items.append(MissingItem(
+            "the VPN profile (.mobileconfig) or the VPN settings of the client",
+            "the client failed before sending anything: the cause is in its own configuration, not on the gateway",
+            "client"))
+    elif len(logs) < 2 or not analysis.correlation.peer:
         absent = "the gateway" if "gateway" not in sides and "client" in sides else (
             "the client" if "client" not in sides and "gateway" in sides else "the other peer")
         items.append(MissingItem(
@@ -63,7 +82,7 @@ def what_is_missing(analysis: Analysis) -> list[MissingItem]:
     for f in analysis.findings:
         for what in f.collect:
             items.append(MissingItem(strip_controls(what), f"to confirm {strip_controls(f.id)}", "both"))
-    if analysis.lint is None:
+    if analysis.lint is None and not local_only:
         items.extend(MissingItem(i.item, i.reason, i.side) for i in STANDARD)
     # one line per distinct item, first reason wins
     seen: set[str] = set()

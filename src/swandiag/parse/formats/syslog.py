@@ -224,7 +224,7 @@ def _untimed(line: str):
     if k < 0:
         return None
     tag, pid = _tag_pid(line[:k])
-    if not (tag in CHARON_IDENTS or tag in APPLE_IDENTS or tag.startswith("charon")):
+    if not (tag in CHARON_IDENTS or tag in APPLE_IDENTS or tag.startswith("charon") or tag in _RELAYS):
         return None
     return None, None, tag, pid, None, line[k + 2:], None
 
