@@ -291,50 +291,49 @@ async def _test_help_palette_and_quit():
 
         # ? shows the keys over the app; escape takes them away again
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the keys screen")
         shown = screen_text(app)
         assert "swandiag — keys" in shown and "command palette (every action)" in shown
         assert "ctrl+q" in shown and "quit" in shown
         await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is main and "swandiag — keys" not in screen_text(app)
+        await until(pilot, lambda: app.screen is main, "the keys screen to close")
+        assert "swandiag — keys" not in screen_text(app)
 
         # every palette command below is run through the palette, and does what it says
         await run_command(pilot, "Filter the log")
-        assert isinstance(app.screen, FilterScreen) and "Filter the merged log" in screen_text(app)
+        await until(pilot, lambda: isinstance(app.screen, FilterScreen), "the filter screen")
+        assert "Filter the merged log" in screen_text(app)
         assert app.query_one("#views").active == "log"
         await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is main
+        await until(pilot, lambda: app.screen is main, "the filter screen to close")
 
         await run_command(pilot, "Search the log")
-        assert isinstance(app.screen, PromptScreen) and "Search (regex)" in screen_text(app)
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the search prompt")
+        assert "Search (regex)" in screen_text(app)
         await pilot.press(*"no trusted RSA", "enter")
-        await pilot.pause()
         logview = app.query_one(MergedLogView)
-        assert app.screen is main and app.log_model.text(logview.cursor_key) == _key_line()
+        await until(pilot, lambda: app.screen is main and app.log_model.text(logview.cursor_key) == _key_line(),
+                    "the search to land on the line")
 
         assert not app.following
         await run_command(pilot, "Toggle follow mode")
-        assert app.following and "● follow" in screen_text(app)
+        await until(pilot, lambda: app.following and "● follow" in screen_text(app), "follow mode on")
         await run_command(pilot, "Toggle follow mode")
-        assert not app.following and "● follow" not in screen_text(app)
+        await until(pilot, lambda: not app.following and "● follow" not in screen_text(app), "follow mode off")
 
         await run_command(pilot, "Export the report")
-        assert isinstance(app.screen, ExportScreen)
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the export screen")
         shown = screen_text(app)
         assert "Export the report" in shown and "swandiag-report.md" in shown
         await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is main
+        await until(pilot, lambda: app.screen is main, "the export screen to close")
 
         await run_command(pilot, "Overview")
-        assert app.query_one("#views").active == "overview"
+        await until(pilot, lambda: app.query_one("#views").active == "overview", "the overview")
         await run_command(pilot, "Help")
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the keys screen")
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is main, "the keys screen to close")
 
         await pilot.press("ctrl+q")
         await until(pilot, lambda: not app.is_running, "ctrl+q to end the app")

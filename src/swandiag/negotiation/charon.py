@@ -20,7 +20,8 @@ from the middle; no `initiating …`/`is initiating` line, no tag): a message jo
 negotiation of its own (an outgoing packet to an unknown peer, a thread's buffered or held lines
 with a `parsed`/`generating` message), joining an address-less anonymous SA that logged the other
 half of its first message; `reauthenticating IKE_SA x[N]` alone opens none (it joins N once another
-line names it). Configuration-load lines
+line names it). Decisive lines (a failure observation) no SA claimed, read before any line went to
+a negotiation, make one of their own: a paste of `no private key found …` alone. Configuration-load lines
 (loaded certificates, local ids) go to the input summary as the daemon's own identities.
 """
 from __future__ import annotations

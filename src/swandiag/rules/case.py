@@ -161,7 +161,12 @@ FAILURE_KINDS = frozenset({
     "lib.critical_feature_unmet", "lib.critical_feature_failed", "lib.critical_features_failed",
     "lib.critical_plugin_failed", "starter.start_timeout", "starter.refused", "starter.died", "starter.quit",
 })
-DAEMON_KINDS = FAILURE_KINDS | {"dmn.thread_signal", "lib.plugin_load_failed"}
+# ... plus context: a plugin that did not load, a certificate the x509/openssl plugin rejected
+# (unsupported critical extension), and the starter's "charon (PID) started after N ms" (it ran).
+DAEMON_KINDS = FAILURE_KINDS | {
+    "dmn.thread_signal", "lib.plugin_load_failed", "lib.unsupported_critical_ext", "asn.critical_ext_unsupported",
+    "starter.started",
+}
 
 
 def run_facts(analysis: Analysis, shared: dict[Any, Any]) -> RunFacts:
@@ -211,6 +216,14 @@ def _daemon_events(summary: InputSummary, side: str) -> list[DaemonEvent]:
         facts.update(input=name, line=text, at=f"{name}:{ev.line}")
         out.append(DaemonEvent(input=name, kind=kind, text=text, group=ev.group, loc=Loc(name, ev.line),
                                side=side, failure=kind in FAILURE_KINDS, facts=facts))
+    # `facts.restarted`: the daemon the starter reported dead was started again later in this
+    # input ("charon (PID) started after N ms" after it); false = it stayed down as far as the log goes
+    # (an input printed newest first, summary.reversed, has the later lines above)
+    sign = -1 if getattr(summary, "reversed", False) else 1
+    started = [sign * e.loc.line for e in out if e.kind == "starter.started"]
+    for e in out:
+        if e.kind == "starter.died":
+            e.facts["restarted"] = any(line > sign * e.loc.line for line in started)
     return out
 
 
