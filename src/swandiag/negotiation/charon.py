@@ -485,7 +485,7 @@ class CharonBuilder:
         if d is not None:
             self.claimed = True
             self.apply(d, ev)
-        elif kind and not self.buffered(ev):
+        elif kind and not self.claimed and not self.tagged and not self.buffered(ev):
             self.keep_loose(ev)
 
     def apply(self, d: Draft, ev: Event) -> None:

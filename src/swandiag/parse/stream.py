@@ -272,7 +272,9 @@ class ParsedInput:
                         lineno += 1
                         # this token's lines may still prove a level or a negotiation, or tell
                         # of the daemon's start and end
-                        if chk and look(line, group, level) and len(lifecycle) < DAEMON_EVENTS_MAX:
+                        # (chk is LIFECYCLE_ONLY for a DMN/LIB token with nothing else to prove)
+                        if chk and (look(line, group, level) if chk is True else lifecycle_line(line)) \
+                                and len(lifecycle) < DAEMON_EVENTS_MAX:
                             lifecycle.append(out[-1])
                         continue
                     # ---- line by line: every other format, and what the fast pattern left
@@ -648,6 +650,7 @@ LIFECYCLE_GROUPS = frozenset({"DMN", "LIB", "ASN"})
 # certificate the x509/openssl plugin rejected; the starter's `charon (PID) started after N ms`)
 _LIFECYCLE_HEADS = frozenset({"kill", "thre", "inte", "feat", "fail", "plug", "char", "foun", "crit"})
 DAEMON_EVENTS_MAX = 50  # a restart loop repeats the same lines
+LIFECYCLE_ONLY = 2  # a fast-path token's check value: only lifecycle messages to look for
 
 
 class _Proofs:
@@ -680,15 +683,18 @@ class _Proofs:
             self.received = changed = True
         if changed and self.tokens is not None:
             self.tokens.watch(not (self.negotiating and self.received), self.markers)
-        if group is not None and group not in LIFECYCLE_GROUPS:
-            return False
-        if msg[:4] not in _LIFECYCLE_HEADS and " - aborting " not in msg and " already running (" not in msg \
-                and not msg.startswith("loading critical"):
-            return False  # (most DMN/LIB lines: plugins loaded, workers spawned)
-        try:
-            return _LIFECYCLE.search(msg, timeout=REGEX_TIMEOUT) is not None
-        except TimeoutError:
-            return False
+        return (group is None or group in LIFECYCLE_GROUPS) and lifecycle_line(msg)
+
+
+def lifecycle_line(msg: str) -> bool:
+    """Is this message one of the daemon's lifecycle messages (_LIFECYCLE)?"""
+    if msg[:4] not in _LIFECYCLE_HEADS and " - aborting " not in msg and " already running (" not in msg \
+            and not msg.startswith("loading critical"):
+        return False  # (most DMN/LIB lines: plugins loaded, workers spawned)
+    try:
+        return _LIFECYCLE.search(msg, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        return False
 
 
 class _Span:
@@ -745,7 +751,8 @@ class _Tokens:
         _note_level(self.groups, group, level)
         if len(self.table) > 4096:
             self.table.clear()
-        check = self.always or (level is None and group in self.marker_groups) or group in LIFECYCLE_GROUPS
+        check = self.always or (level is None and group in self.marker_groups) or (
+            LIFECYCLE_ONLY if group in LIFECYCLE_GROUPS else False)
         v = self.table[token] = (int(token[:b]), group, level, self.lead + len(token) + 3, check)
         return v
 
