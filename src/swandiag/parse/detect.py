@@ -137,8 +137,10 @@ def _message_order(lines: list[str]) -> tuple[int, int]:
 def sniff(lines: list[bytes] | list[str]) -> FormatGuess:
     """The most likely format of these (first) lines; UNKNOWN with confidence 0 if none fits.
     details["_decoration"] is the paste decoration to strip per line (details["pasted"] says
-    it in words), details["_wrap"] the width a mail client wrapped the lines at."""
+    it in words), details["_wrap"] the width a mail client wrapped the lines at, details["_foreign"]
+    another IKE daemon the lines come from (foreign_daemon)."""
     text, dec = prepare(lines)
+    foreign = foreign_daemon(text)
     ranked = candidates(text, prepared=True)
     best = ranked[0] if ranked else None
     if best is None or best.confidence < 0.95:
@@ -163,7 +165,11 @@ def sniff(lines: list[bytes] | list[str]) -> FormatGuess:
         if dec:
             guess.details["_decoration"] = dec
             guess.details["pasted"] = dec.describe()
+        if foreign:
+            guess.details["_foreign"] = foreign
         return guess
+    if foreign:
+        best.details["_foreign"] = foreign
     if newest_first(best, text):
         best.details["newest_first"] = True
     if dec:

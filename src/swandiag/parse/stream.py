@@ -20,7 +20,7 @@ from ..limits import REGEX_TIMEOUT
 from ..ingest.reader import Block, read_blocks
 from ..ingest.records import InputSpec, ReadStats
 from . import levels as _levels
-from .detect import SNIFF_LINES, FormatGuess, foreign_daemon, prepare, sniff
+from .detect import SNIFF_LINES, FormatGuess, sniff
 from .event import Daemon, Event, LogFormat
 from .formats.base import END_OF_INPUT, HOLD
 from .paste import continues, is_journal_marker, join
@@ -78,7 +78,7 @@ class ParsedInput:
                 break
         override = _keyed(getattr(self.options, "format_override", {}) or {}, self.spec)
         guess = sniff(sample)
-        self._foreign = foreign_daemon(prepare(sample)[0])
+        self._foreign = guess.details.get("_foreign")
         if override:
             try:
                 forced = LogFormat(override)
@@ -90,7 +90,7 @@ class ParsedInput:
 
                     match = next((g for g in candidates(sample) if g.format is forced), None)
                     details = dict(match.details) if match else {}
-                    for key in ("_decoration", "pasted", "_wrap"):
+                    for key in ("_decoration", "pasted", "_wrap", "_foreign"):
                         if key in guess.details:
                             details[key] = guess.details[key]
                     guess = FormatGuess(forced, match.confidence if match else 0.0, details)
@@ -383,7 +383,7 @@ class ParsedInput:
                         n_cont += 1
                         n_wrapped += 1
                     elif cut and pending is not None and _cut_before(block, lineno - base, strip, cut, padded):
-                        _splice(pending, line)  # the rest of a line a terminal cut
+                        _rejoin(pending, line, str.__add__)  # the rest of a line a terminal cut
                         pending.nlines += 1
                         n_cont += 1
                         n_wrapped += 1
@@ -544,25 +544,19 @@ def _closes_bracket(ev: Event, line: str) -> bool:
     return last.count("[") > last.count("]")
 
 
-def _splice(ev: Event, part: str) -> None:
-    """Undo a terminal's cut: it broke the line anywhere, even mid-word, and removed nothing."""
-    if ev.cont:
-        ev.cont[-1] += part
-    else:
-        ev.text += part
-
-
 def is_hex_dump(line: str) -> bool:
     """racoon's plogdump rows (`2465779e 7c68d482 …`) are continuations, never wrapped text."""
     w = line.split(" ", 1)[0]
     return len(w) == 8 and all(c in "0123456789abcdef" for c in w)
 
 
-def _rejoin(ev: Event, part: str) -> None:
+def _rejoin(ev: Event, part: str, glue=join) -> None:
+    """Put the rest of a broken line back onto the event's last line: `join` undoes a wrap (the
+    break replaced a blank); `str.__add__` a terminal's cut (anywhere, even mid-word, nothing lost)."""
     if ev.cont:
-        ev.cont[-1] = join(ev.cont[-1], part)
+        ev.cont[-1] = glue(ev.cont[-1], part)
     else:
-        ev.text = join(ev.text, part)
+        ev.text = glue(ev.text, part)
 
 
 def _version(text: str) -> str | None:
